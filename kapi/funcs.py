@@ -1,0 +1,374 @@
+"""Function values and application: primitives, lambdas, projections,
+compositions and the iterator-derived functions; `apply` and indexing."""
+
+import numpy as np
+
+from . import values as V
+from .errors import KError
+from .values import KDict, KFunc, KTable
+
+ELIDED = object()   # an elided argument f[;x] (also an elided list item)
+
+
+class _Return(Exception):
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+# --------------------------------------------------------------------------
+# primitives
+
+class Prim(KFunc):
+    """A glyph operator: ``+`` ``#`` ``@``...; rank 2, also usable monadically."""
+
+    qtype = 102
+    rank = 2
+    __slots__ = ("glyph", "monad", "dyad", "triad", "tetrad")
+
+    def __init__(self, glyph, monad=None, dyad=None, triad=None, tetrad=None):
+        self.glyph = glyph
+        self.monad = monad
+        self.dyad = dyad
+        self.triad = triad
+        self.tetrad = tetrad
+
+    def call(self, args):
+        n = len(args)
+        if ELIDED in args:
+            return Projection(self, args)
+        if n == 2 and self.dyad:
+            return self.dyad(args[0], args[1])
+        if n == 1:
+            if self.monad is None:
+                return Projection(self, args + [ELIDED])
+            return self.monad(args[0])
+        if n == 3 and self.triad:
+            return self.triad(*args)
+        if n == 4 and self.tetrad:
+            return self.tetrad(*args)
+        raise KError("rank")
+
+    def __repr__(self):
+        return self.glyph
+
+
+class Builtin(KFunc):
+    """A q keyword implemented in Python (``til``, ``count``, ``in``...).
+
+    Its docstring is the help text users see."""
+
+    __slots__ = ("name", "fn", "rank", "qtype", "infix")
+
+    def __init__(self, name, fn, rank=1, infix=False, qtype=None):
+        self.name = name
+        self.fn = fn
+        self.rank = rank
+        self.infix = infix
+        self.qtype = qtype if qtype is not None else (101 if rank == 1 else 102)
+
+    @property
+    def __doc__(self):
+        return self.fn.__doc__
+
+    def call(self, args):
+        n = len(args)
+        if n == self.rank:
+            if ELIDED in args:
+                return Projection(self, args)
+            return self.fn(*args)
+        if n < self.rank:
+            return Projection(self, args + [ELIDED] * (self.rank - n))
+        if self.rank == 1 and n == 1:
+            return self.fn(args[0])
+        raise KError("rank")
+
+    def __repr__(self):
+        return self.name
+
+
+class Lambda(KFunc):
+    """A q lambda ``{...}``: compiled body, parameter count and source text."""
+
+    qtype = 100
+    __slots__ = ("rank", "nslots", "body", "source", "interp", "frame", "shift")
+
+    def __init__(self, rank, nslots, body, source, interp):
+        self.rank = rank
+        self.nslots = nslots
+        self.body = body
+        self.source = source
+        self.interp = interp
+
+    def call(self, args):
+        n = len(args)
+        if n != self.rank:
+            if n == 1 and self.rank == 0:
+                pass
+            elif n < self.rank:
+                return Projection(self, args + [ELIDED] * (self.rank - n))
+            else:
+                raise KError("rank")
+        if ELIDED in args:
+            return Projection(self, args)
+        env = args + [V_UNSET] * (self.nslots - n)
+        it = self.interp
+        it.depth += 1
+        if it.depth > it.max_depth:
+            it.depth -= 1
+            raise KError("stack")
+        try:
+            return self.body(env)
+        except _Return as r:
+            return r.value
+        finally:
+            it.depth -= 1
+
+    def __repr__(self):
+        return self.source
+
+
+V_UNSET = object()
+
+
+class Projection(KFunc):
+    """A function with some arguments fixed: ``+[2]``, ``f[;3]``."""
+
+    qtype = 104
+    __slots__ = ("f", "args", "rank")
+
+    def __init__(self, f, args):
+        self.f = f
+        self.args = list(args)
+        self.rank = sum(1 for a in self.args if a is ELIDED)
+
+    def call(self, args):
+        full = []
+        it = iter(args)
+        k = len(args)
+        if k > self.rank and not (self.rank == 0 and k == 1):
+            raise KError("rank")
+        for a in self.args:
+            if a is ELIDED and k:
+                full.append(next(it))
+                k -= 1
+            else:
+                full.append(a)
+        full.extend(it)
+        if isinstance(self.f, (Lambda, Builtin)) and len(full) < self.f.rank:
+            full += [ELIDED] * (self.f.rank - len(full))
+        return self.f.call(full)
+
+
+class Composition(KFunc):
+    """``'[f;g]`` / ``(f g@)``: f applied to the result of g."""
+
+    qtype = 105
+    __slots__ = ("f", "g")
+
+    def __init__(self, f, g):
+        self.f = f
+        self.g = g
+
+    @property
+    def rank(self):
+        return rank_of(self.g)
+
+    def call(self, args):
+        return apply1(self.f, call(self.g, args))
+
+
+class Derived(KFunc):
+    """A function derived by an iterator: ``f'`` ``f/`` ``f\\`` ``f':`` ``f/:`` ``f\\:``."""
+
+    __slots__ = ("f", "glyph", "qtype", "impl")
+
+    def __init__(self, f, glyph):
+        from . import iterators
+        self.f = f
+        self.glyph = glyph
+        self.qtype = {"'": 106, "/": 107, "\\": 108, "':": 109, "/:": 110, "\\:": 111}[glyph]
+        self.impl = iterators.IMPL[glyph]
+
+    @property
+    def rank(self):
+        r = rank_of(self.f)
+        if self.glyph in ("/", "\\"):
+            return 2 if r == 1 else r
+        if self.glyph in ("/:", "\\:", "':"):
+            return 2
+        return r
+
+    def call(self, args):
+        if ELIDED in args:
+            return Projection(self, args)
+        return self.impl(self.f, args)
+
+
+def rank_of(f):
+    if isinstance(f, KFunc):
+        return f.rank
+    return 1
+
+
+# --------------------------------------------------------------------------
+# application and indexing
+
+def call(f, args):
+    """Apply any k value to a Python list of arguments (bracket application)."""
+    if isinstance(f, KFunc):
+        return f.call(args)
+    if ELIDED in args:
+        args = [None if a is ELIDED else a for a in args]
+    return index_depth(f, args)
+
+
+def apply1(f, x):
+    """Juxtaposition ``f x``: call a function or index a value."""
+    if isinstance(f, KFunc):
+        return f.call([x])
+    return index(f, x)
+
+
+def index_depth(x, args):
+    if not args:
+        return x
+    if len(args) == 1:
+        return index(x, args[0])
+    if isinstance(x, KTable) and len(args) == 2:
+        return index(index(x, args[1]), args[0]) if V.qtype(args[1]) == -11 else index(index(x, args[0]), args[1])
+    i = args[0]
+    rest = args[1:]
+    if i is None:
+        return V.collapse([index_depth(v, rest) for v in V.items(x)]) if not isinstance(x, KDict) \
+            else KDict(x.keys, V.collapse([index_depth(v, rest) for v in V.items(x.values)]))
+    r = index(x, i)
+    if V.qtype(i) < 0 or isinstance(i, KDict):
+        return index_depth(r, rest)
+    return V.collapse([index_depth(v, rest) for v in V.items(r)])
+
+
+def index(x, i):
+    """``x i``: index a list, dict or table by an atom or (nested) list."""
+    if i is None:
+        return x
+    if x is None:
+        return i  # identity
+    if isinstance(x, KFunc):
+        return x.call([i])
+    ti = V.qtype(i)
+    if isinstance(x, KDict):
+        return _dict_index(x, i, ti)
+    if isinstance(x, KTable):
+        if ti == -11:
+            return x.col(i)
+        if ti == 11:
+            return [x.col(s) for s in i] if len(i) != 1 else [x.col(i[0])]
+        if ti in (-7, -6, -5, -4, -1):
+            n = len(x)
+            k = int(i)
+            if 0 <= k < n:
+                return V.table_row(x, k)
+            return KDict(V.syms(x.names), V.collapse([_null_item(c) for c in x.cols]))
+        if ti in (7, 6, 5, 4, 1):
+            idx = np.asarray(i).astype(np.int64) if ti != 1 else np.flatnonzero(i)
+            return KTable(x.names, [index(c, idx) for c in x.cols])
+        if ti == 0:
+            return [index(x, j) for j in i]
+        raise KError("type")
+    tx = V.qtype(x)
+    if tx < 0:
+        raise KError("type")
+    if ti < 0:
+        if ti not in (-7, -6, -5, -4, -1):
+            raise KError("type")
+        k = int(i)
+        n = len(x)
+        if 0 <= k < n:
+            return V.item(x, k)
+        return _null_item(x)
+    if ti in (7, 6, 5, 4, 1):
+        idx = i.astype(np.int64, copy=False)
+        if type(x) is np.ndarray:
+            n = len(x)
+            ok = (idx >= 0) & (idx < n)
+            if ok.all():
+                return x[idx]
+            out = x[np.where(ok, idx, 0)] if n else np.empty(len(idx), dtype=x.dtype)
+            out[~ok] = V.null_of(tx) if tx != 11 else ""
+            if tx == 10:
+                out[~ok] = b" "
+            return out
+        n = len(x)
+        return V.collapse([x[k] if 0 <= k < n else _null_item(x) for k in idx.tolist()]) if True else None
+    if ti == 0 or ti == 99 or ti == 98:
+        if ti == 99:
+            return KDict(i.keys, index(x, i.values))
+        return V.collapse([index(x, j) for j in i]) if ti == 0 else index(x, i)
+    if len(i) == 0 and ti != 0:
+        return x[:0] if type(x) is np.ndarray else []
+    raise KError("type")
+
+
+def _null_item(x):
+    if type(x) is np.ndarray:
+        return V.null_of(V.qtype(x))
+    if type(x) is list:
+        if x:
+            return null_like(x[0])
+        return None
+    if isinstance(x, KTable):
+        return KDict(V.syms(x.names), V.collapse([_null_item(c) for c in x.cols]))
+    return None
+
+
+def null_like(v):
+    """q's 'prototype' null of an item: typed null for atoms, empty for lists."""
+    t = V.qtype(v)
+    if t < 0:
+        return V.null_of(-t)
+    if t == 0:
+        return []
+    if 0 < t < 20:
+        return V.empty(t) if t in V.DTYPE else []
+    if isinstance(v, KDict):
+        return KDict(v.keys, V.collapse([null_like(a) for a in V.items(v.values)]))
+    return None
+
+
+def _dict_index(d, i, ti):
+    keys = d.keys
+    if isinstance(keys, KTable):
+        # keyed table: index by a key row (dict), a key tuple, or a table of keys
+        if isinstance(i, KTable):
+            return KTable(d.values.names, [V.collapse(c) for c in zip(*[V.items(_dict_index(d, r, 99).values)
+                                                                         for r in V.items(i)])]) \
+                if len(i) else KTable(d.values.names, [c[:0] for c in d.values.cols])
+        if isinstance(i, KDict):
+            i = V.items(i.values) if not V.is_list(i.values) else V.items(i.values)
+        elif ti < 0:
+            i = [i]
+        else:
+            i = V.items(i)
+        n = len(keys)
+        for r in range(n):
+            if all(_match(V.item(c, r), k) for c, k in zip(keys.cols, i)):
+                return V.table_row(d.values, r)
+        return KDict(V.syms(d.values.names), V.collapse([_null_item(c) for c in d.values.cols]))
+    pos = find(keys, i)
+    vals = d.values
+    if isinstance(vals, KTable):
+        return index(vals, pos)
+    return index(vals, pos)
+
+
+def _match(a, b):
+    from .verbs.core import match
+    return match(a, b)
+
+
+def find(lst, x):
+    """``lst?x``: index of x in lst (count lst when absent), atomic over x's items."""
+    from .verbs.core import find as _find
+    return _find(lst, x)

@@ -1,0 +1,169 @@
+"""The interpreter: globals, the registry of verbs, and the ways in
+(``eval``, ``console``, ``__call__``, scripts)."""
+
+import io
+import sys
+from collections import OrderedDict
+
+import numpy as np
+
+from . import values as V
+from .compile import KEYWORD_NAMES, Ctx, compile_expr, compile_seq
+from .display import Settings, show, show_lines
+from .errors import KError, KExit
+from .funcs import Builtin, Prim, _Return
+
+
+class _Code:
+    """A parsed and compiled console line."""
+
+    __slots__ = ("fn", "quiet")
+
+    def __init__(self, fn, quiet):
+        self.fn = fn
+        self.quiet = quiet
+
+
+def _is_assignment(expr):
+    terms = expr[1]
+    return (len(terms) >= 2 and terms[0][1][0] == "name"
+            and len(terms[0][2]) <= 1 and all(p[0] == "args" for p in terms[0][2])
+            and terms[1][1][0] in ("colon", "verbassign", "dcolon") and not terms[1][2])
+
+
+class Interpreter:
+    """A q interpreter with its own globals and object registry.
+
+    >>> q = Interpreter()
+    >>> q.console("1+1")
+    '2'
+    """
+
+    def __init__(self, allow_system=True, allow_files=True):
+        from .verbs import load_all
+        monads, dyads, triads, tetrads, keywords = load_all()
+        self.allow_system = allow_system
+        self.allow_files = allow_files
+        self.globals = {}
+        self.builtins = {}
+        self.depth = 0
+        self.max_depth = 2000
+        self.sqlstack = []
+        self.settings = Settings()
+        self.out = sys.stdout
+        self.err = sys.stderr
+        self.args = []
+        self.script_dir = None
+        glyphs = set(monads) | set(dyads)
+        self.prims = {g: Prim(g, monads.get(g), dyads.get(g), triads.get(g), tetrads.get(g)) for g in glyphs}
+        self.prims[":"] = Prim(":", lambda x: x, lambda x, y: y)
+        self.keywords = {}
+        for name, (fn, rank, infix) in keywords.items():
+            b = fn if isinstance(fn, Builtin) else Builtin(name, fn, rank, infix)
+            self.keywords[name] = b
+        KEYWORD_NAMES.update(self.keywords)
+        self.reserved = set(self.keywords)
+        self.kunary = {g: Prim(g + ":", monads[g]) for g in monads}
+        self._cache = OrderedDict()
+        for name, b in self.keywords.items():
+            b.interp = self
+
+    # ------------------------------------------------------------------
+    def _compile(self, src):
+        code = self._cache.get(src)
+        if code is not None:
+            self._cache.move_to_end(src)
+            return code
+        from .parse import parse
+        exprs = parse(src)
+        ctx = Ctx(self, src)
+        fn = compile_seq(exprs, ctx)
+        last = exprs[-1]
+        quiet = (not last[1]) or _is_assignment(last)
+        code = _Code(fn, quiet)
+        self._cache[src] = code
+        if len(self._cache) > 512:
+            self._cache.popitem(last=False)
+        return code
+
+    def run(self, src):
+        """Evaluate q source; returns (value, quiet)."""
+        code = self._compile(src)
+        from .verbs.keywords import _INTERP
+        _INTERP.append(self)
+        self.depth = 0
+        try:
+            return code.fn(None), code.quiet
+        except _Return as r:
+            return r.value, False
+        except RecursionError:
+            raise KError("stack") from None
+        finally:
+            _INTERP.pop()
+            self.depth = 0
+            self.sqlstack.clear()
+
+    def eval(self, src):
+        """Evaluate q source and return the k value (raises KError)."""
+        src = src.strip("\n")
+        if src.startswith("\\"):
+            from .system import system_command
+            return system_command(self, src[1:])
+        v, _ = self.run(src)
+        return v
+
+    def __call__(self, src):
+        """Evaluate q source and return a plain Python view of the result."""
+        return V.to_py(self.eval(src))
+
+    def execute(self, src):
+        """Run one console input; returns the text the console prints
+        (which may be empty). Raises KError/KExit."""
+        s = src.strip("\n")
+        if s.startswith("\\") and not s.startswith("\\\\") or s.strip() == "\\\\":
+            from .system import system_command
+            v = system_command(self, s[1:])
+            if v is None:
+                return ""
+            return show(v, self.settings)
+        if not s.strip():
+            return ""
+        v, quiet = self.run(s)
+        if quiet:
+            return ""
+        return show(v, self.settings)
+
+    def console(self, src):
+        """Exactly what the q) console prints for one input; never raises
+        (except KExit for ``\\\\`` / ``exit``)."""
+        buf = io.StringIO()
+        old = self.out
+        self.out = buf
+        try:
+            text = self.execute(src)
+        except KError as e:
+            text = e.block()
+        except KExit:
+            raise
+        except RecursionError:
+            text = "'stack"
+        except MemoryError:
+            text = "'wsfull"
+        except Exception as exc:  # last line of defence: no host traceback
+            text = "'" + type(exc).__name__.lower()
+        finally:
+            self.out = old
+        printed = buf.getvalue()
+        if printed and text:
+            return printed + text
+        return printed.rstrip("\n") if not text else text if not printed else printed + text
+
+    # ------------------------------------------------------------------
+    def __getitem__(self, name):
+        return V.to_py(self.globals[name])
+
+    def __setitem__(self, name, value):
+        self.globals[name] = V.from_py(value)
+
+    def write(self, text):
+        self.out.write(text)

@@ -1,0 +1,234 @@
+"""The iterators: each ', over /, scan \\, each-prior ':, each-right /:,
+each-left \\:.  ``IMPL[glyph](f, args)`` applies the derived function."""
+
+import numpy as np
+
+from . import values as V
+from .errors import KError
+from .funcs import Prim, apply1, call, rank_of
+from .values import KDict, KFunc, KTable, qtype
+
+
+def _items_for_each(x):
+    t = qtype(x)
+    if t == 98:
+        return V.items(x)
+    return V.items(x)
+
+
+def _conform(args):
+    """Count of the list arguments (they must agree); atoms broadcast."""
+    n = None
+    for a in args:
+        t = qtype(a)
+        if (0 <= t < 20) or t == 98 or t == 99:
+            c = V.count(a)
+            if n is None:
+                n = c
+            elif c != n:
+                raise KError("length")
+    return n
+
+
+def _nth(a, i):
+    t = qtype(a)
+    if 0 <= t < 20:
+        return V.item(a, i)
+    if t == 98:
+        return V.table_row(a, i)
+    if t == 99:
+        return V.item(a.values, i) if V.is_list(a.values) else V.items(a.values)[i]
+    return a
+
+
+def each(f, args):
+    if len(args) == 1:
+        x = args[0]
+        t = qtype(x)
+        if t < 0 or t >= 100 or x is None:
+            return apply1(f, x)
+        if t == 99:
+            return KDict(x.keys, V.collapse([apply1(f, v) for v in V.items(x.values)]) if V.count(x) else x.values)
+        items = _items_for_each(x)
+        if not items:
+            return x if t != 98 else []
+        return V.collapse([apply1(f, v) for v in items])
+    n = _conform(args)
+    if n is None:
+        return call(f, args)
+    d = next((a for a in args if qtype(a) == 99), None)
+    out = V.collapse([call(f, [_nth(a, i) for a in args]) for i in range(n)]) if n else []
+    if d is not None:
+        return KDict(d.keys, out)
+    return out
+
+
+def each_left(f, args):
+    if len(args) != 2:
+        raise KError("rank")
+    x, y = args
+    t = qtype(x)
+    if t < 0 or t >= 100:
+        return call(f, [x, y])
+    if t == 99:
+        return KDict(x.keys, V.collapse([call(f, [v, y]) for v in V.items(x.values)]))
+    items = _items_for_each(x)
+    if not items:
+        return x[:0] if type(x) is np.ndarray else []
+    return V.collapse([call(f, [v, y]) for v in items])
+
+
+def each_right(f, args):
+    if len(args) != 2:
+        raise KError("rank")
+    x, y = args
+    t = qtype(y)
+    if t < 0 or t >= 100:
+        return call(f, [x, y])
+    if t == 99:
+        return KDict(y.keys, V.collapse([call(f, [x, v]) for v in V.items(y.values)]))
+    items = _items_for_each(y)
+    if not items:
+        return y[:0] if type(y) is np.ndarray else []
+    return V.collapse([call(f, [x, v]) for v in items])
+
+
+_IDENTITY = {"+": np.int64(0), "-": np.int64(0), "*": np.int64(1), "%": np.float64(1)}
+
+
+def each_prior(f, args):
+    if len(args) == 1:
+        x = args[0]
+        items = V.items(x) if qtype(x) >= 0 else [x]
+        if not items:
+            return x
+        seed = _IDENTITY.get(f.glyph) if isinstance(f, Prim) else None
+        first = call(f, [items[0], seed]) if seed is not None else items[0]
+        out = [first] + [call(f, [b, a]) for a, b in zip(items, items[1:])]
+        return V.collapse(out)
+    if len(args) == 2:
+        seed, x = args
+        items = V.items(x)
+        if not items:
+            return x
+        out = [call(f, [items[0], seed])] + [call(f, [b, a]) for a, b in zip(items, items[1:])]
+        return V.collapse(out)
+    raise KError("rank")
+
+
+def _matches(a, b):
+    from .verbs.core import match
+    return match(a, b)
+
+
+def _unary(f):
+    r = rank_of(f)
+    return r == 1 or not isinstance(f, KFunc)
+
+
+def over(f, args):
+    return _accumulate(f, args, False)
+
+
+def scan(f, args):
+    return _accumulate(f, args, True)
+
+
+def _accumulate(f, args, keep):
+    n = len(args)
+    if _unary(f) and not (isinstance(f, Prim) and n == 1):
+        if n == 1:
+            return _converge(f, args[0], keep)
+        if n == 2:
+            c, x = args
+            tc = qtype(c)
+            if tc in (-7, -6, -5, -4, -1):
+                k = int(c)
+                out = [x]
+                for _ in range(k):
+                    x = apply1(f, x)
+                    if keep:
+                        out.append(x)
+                return V.collapse(out) if keep else x
+            # while
+            out = [x]
+            while _truth(apply1(c, x)):
+                x = apply1(f, x)
+                if keep:
+                    out.append(x)
+            return V.collapse(out) if keep else x
+        raise KError("rank")
+    if n == 1:
+        x = args[0]
+        t = qtype(x)
+        if t == 99:
+            r = _accumulate(f, [x.values], keep)
+            return KDict(x.keys, r) if keep else r
+        if t < 0 or t >= 100:
+            return x
+        items = V.items(x)
+        if not items:
+            if keep:
+                return x
+            if isinstance(f, Prim) and f.glyph in _IDENTITY:
+                return _IDENTITY[f.glyph]
+            return x
+        acc = items[0]
+        out = [acc]
+        for v in items[1:]:
+            acc = call(f, [acc, v])
+            if keep:
+                out.append(acc)
+        return V.collapse(out) if keep else acc
+    if n == 2:
+        acc, y = args
+        t = qtype(y)
+        if t == 99:
+            r = _accumulate(f, [acc, y.values], keep)
+            return KDict(y.keys, r) if keep else r
+        if t < 0 or t >= 100:
+            r = call(f, [acc, y])
+            return V.enlist(r) if keep and qtype(r) < 0 else ([r] if keep else r)
+        out = []
+        for v in V.items(y):
+            acc = call(f, [acc, v])
+            if keep:
+                out.append(acc)
+        return V.collapse(out) if keep else acc
+    # rank 3+: fold over several lists in parallel
+    acc = args[0]
+    rest = args[1:]
+    m = _conform(rest)
+    if m is None:
+        r = call(f, [acc] + rest)
+        return [r] if keep else r
+    out = []
+    for i in range(m):
+        acc = call(f, [acc] + [_nth(a, i) for a in rest])
+        if keep:
+            out.append(acc)
+    return V.collapse(out) if keep else acc
+
+
+def _truth(v):
+    t = qtype(v)
+    if t >= 0 and t != 101:
+        raise KError("type")
+    return bool(v) if t != -10 else v != b"\x00"
+
+
+def _converge(f, x, keep):
+    out = [x]
+    first = x
+    prev = x
+    for _ in range(10_000_000):
+        nxt = apply1(f, prev)
+        if _matches(nxt, prev) or _matches(nxt, first):
+            break
+        if keep:
+            out.append(nxt)
+        prev = nxt
+    return V.collapse(out) if keep else prev
+
+
+IMPL = {"'": each, "/": over, "\\": scan, "':": each_prior, "/:": each_right, "\\:": each_left}

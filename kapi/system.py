@@ -1,0 +1,94 @@
+"""System commands: \\l \\t \\ts \\c \\P \\S \\\\ (and `system`)."""
+
+import os
+import time
+import tracemalloc
+
+import numpy as np
+
+from . import values as V
+from .errors import KError, KExit
+
+
+def system_command(interp, cmd):
+    """Run a system command (the text after the backslash); returns a k value
+    or None."""
+    cmd = cmd.strip()
+    if cmd == "\\" or cmd == "":
+        if cmd == "\\":
+            raise KExit(0)
+        return None
+    name, _, rest = cmd.partition(" ")
+    rest = rest.strip()
+    if name.startswith("t:") or name.startswith("ts:") or name in ("t", "ts"):
+        return _timer(interp, name, rest)
+    if name == "c":
+        if not rest:
+            return np.array([interp.settings.rows, interp.settings.cols], dtype=np.int32)
+        parts = rest.split()
+        try:
+            r, c = int(parts[0]), int(parts[1])
+        except (ValueError, IndexError):
+            raise KError("type") from None
+        interp.settings.rows = min(max(r, 10), 2000)
+        interp.settings.cols = min(max(c, 10), 2000)
+        return None
+    if name == "P":
+        if not rest:
+            return np.int32(interp.settings.precision)
+        try:
+            p = int(rest)
+        except ValueError:
+            raise KError("type") from None
+        if p < 0:
+            raise KError("domain")
+        interp.settings.precision = min(p, 17)
+        return None
+    if name == "S":
+        from .random import seed
+        if rest:
+            seed(int(rest))
+        return None
+    if name == "l":
+        if not rest:
+            raise KError("type")
+        if not interp.allow_files:
+            raise KError("access: files are disabled in this interpreter")
+        from .script import load_script
+        load_script(interp, rest)
+        return None
+    if name == "cd":
+        if not interp.allow_system:
+            raise KError("access: system commands are disabled in this interpreter")
+        if rest:
+            os.chdir(rest)
+            return None
+        return V.string(os.getcwd())
+    raise KError("nyi: system command \\" + name)
+
+
+def _timer(interp, name, expr):
+    n = 1
+    if ":" in name:
+        name, _, k = name.partition(":")
+        try:
+            n = int(k)
+        except ValueError:
+            raise KError("type") from None
+    code = interp._compile(expr)
+    if name == "ts":
+        tracemalloc.start()
+    t0 = time.perf_counter()
+    try:
+        for _ in range(n):
+            interp.run(expr)
+    finally:
+        elapsed = time.perf_counter() - t0
+        peak = 0
+        if name == "ts":
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+    ms = int(round(elapsed * 1000))
+    if name == "ts":
+        return np.array([ms, peak], dtype=np.int64)
+    return np.int64(ms)

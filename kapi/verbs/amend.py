@@ -1,0 +1,211 @@
+"""Apply, index, amend and trap: the ``@`` and ``.`` operators, and indexed
+assignment ``x[i]:y`` / ``x[i]+:y``."""
+
+import numpy as np
+
+from .. import values as V
+from ..errors import KError
+from ..funcs import Prim, apply1, call, index, index_depth
+from ..values import KDict, KFunc, KTable, qtype
+from . import dyad, tetrad, triad
+
+
+@dyad("@")
+def at(f, x):
+    """f@x  apply f to x, or index f at x."""
+    return apply1(f, x)
+
+
+@dyad(".")
+def dot(f, x):
+    """f . args  apply f to the list args, or index f at depth."""
+    t = qtype(x)
+    if t < 0 and t != -11:
+        if isinstance(f, KFunc):
+            raise KError("type")
+        return index(f, x)
+    if x is None:
+        return f
+    if isinstance(f, KFunc):
+        return call(f, list(V.items(x)) if not isinstance(x, KDict) else [x])
+    return index_depth(f, list(V.items(x)))
+
+
+def _err_text(e):
+    return V.string(e.name)
+
+
+@triad("@")
+def at3(x, i, f):
+    """@[f;x;h] trap: h (or h of the error text) if f x fails; @[x;i;f] amend."""
+    if isinstance(x, KFunc) or (x is None):
+        try:
+            return apply1(x, i)
+        except KError as e:
+            return apply1(f, _err_text(e)) if isinstance(f, KFunc) else f
+    if i is None and qtype(x) >= 0:
+        raise KError("type")
+    return amend_depth(x, [i], f, None, unary=True)
+
+
+@triad(".")
+def dot3(x, i, f):
+    """.[f;args;h] trap; .[x;path;f] amend at depth."""
+    if isinstance(x, KFunc):
+        try:
+            return dot(x, i)
+        except KError as e:
+            return apply1(f, _err_text(e)) if isinstance(f, KFunc) else f
+    path = list(V.items(i)) if qtype(i) >= 0 else [i]
+    return amend_depth(x, path, f, None, unary=True)
+
+
+@tetrad("@")
+def at4(x, i, f, y):
+    """@[x;i;f;y]  amend items i of x with f[x i;y]."""
+    return amend_depth(x, [i], f, y)
+
+
+@tetrad(".")
+def dot4(x, i, f, y):
+    """.[x;path;f;y]  amend at depth."""
+    path = list(V.items(i)) if qtype(i) >= 0 else [i]
+    return amend_depth(x, path, f, y)
+
+
+def _apply_op(f, cur, y, unary):
+    if unary:
+        return apply1(f, cur)
+    if f is None or (isinstance(f, Prim) and f.glyph == ":"):
+        return y
+    return call(f, [cur, y])
+
+
+def amend_depth(x, path, f, y, unary=False):
+    """A copy of x with the items at the index path replaced by f[x path;y]
+    (f None: by y). Used by x[i]:y, x[i]+:y, @[..] and .[..]."""
+    if isinstance(f, Prim) and f.glyph == ":" and not unary:
+        f = None
+    return _amend(x, path, f, y, unary, top=True)
+
+
+def _amend(x, path, f, y, unary, top=False):
+    if not path:
+        return _apply_op(f, x, y, unary)
+    i = path[0]
+    rest = path[1:]
+    tx = qtype(x)
+    if tx == 99:
+        return _amend_dict(x, i, rest, f, y, unary)
+    if tx == 98:
+        return _amend_table(x, i, rest, f, y, unary)
+    if tx < 0 or tx >= 100:
+        raise KError("type")
+    ti = qtype(i)
+    n = len(x)
+    if i is None:
+        i = np.arange(n, dtype=np.int64)
+        ti = 7
+    if ti >= 0:
+        idx = V.items(i)
+        if not unary and y is not None and qtype(y) >= 0 and qtype(y) < 98 and not (rest and qtype(y) < 0):
+            if V.count(y) != len(idx):
+                raise KError("length")
+            ys = V.items(y)
+        else:
+            ys = [y] * len(idx)
+        for j, yj in zip(idx, ys):
+            x = _amend(x, [j] + rest, f, yj, unary)
+        return x
+    if ti not in (-7, -6, -5, -4, -1):
+        raise KError("type")
+    k = int(i)
+    if k < 0 or k >= n:
+        raise KError("length")
+    cur = V.item(x, k)
+    new = _amend(cur, rest, f, y, unary)
+    return _set_item(x, k, new)
+
+
+def _set_item(x, k, new):
+    tx = qtype(x)
+    if type(x) is np.ndarray:
+        tn = qtype(new)
+        if tn != -tx:
+            raise KError("type")
+        out = x.copy()
+        out[k] = new
+        return out
+    out = list(x)
+    out[k] = new
+    return V.collapse(out)
+
+
+def _amend_dict(d, i, rest, f, y, unary):
+    if V.is_keyed(d):
+        raise KError("nyi")
+    ti = qtype(i)
+    keys = d.keys
+    if ti >= 0 and not (qtype(keys) == 0) and i is not None:
+        idx = V.items(i)
+        if not unary and y is not None and 0 <= qtype(y) < 98 and V.count(y) == len(idx):
+            ys = V.items(y)
+        else:
+            ys = [y] * len(idx)
+        for j, yj in zip(idx, ys):
+            d = _amend_dict(d, j, rest, f, yj, unary)
+        return d
+    if i is None:
+        return KDict(keys, _amend(d.values, [None] + rest, f, y, unary))
+    from .core import find
+    pos = int(find(keys, i))
+    n = V.count(keys)
+    vals = d.values
+    if pos < n:
+        cur = V.item(vals, pos) if V.is_list(vals) else index(vals, np.int64(pos))
+        new = _amend(cur, rest, f, y, unary)
+        if type(vals) is np.ndarray and qtype(new) != -qtype(vals):
+            vals = V.as_list(vals)
+        return KDict(keys, _set_item(vals, pos, new) if V.is_list(vals) else vals)
+    # a new key: upsert
+    from ..funcs import null_like
+    proto = null_like(V.item(vals, 0)) if V.count(vals) else None
+    if rest or unary or f is not None:
+        new = _amend(proto, rest, f, y, unary) if (rest or unary) else _apply_op(f, proto, y, unary)
+    else:
+        new = y
+    from .core import join
+    nk = join(keys, V.enlist(i) if qtype(i) < 0 else [i])
+    if type(vals) is np.ndarray and qtype(new) == -qtype(vals):
+        nv = np.concatenate([vals, V.enlist(new)])
+    else:
+        nv = V.as_list(vals) + [new]
+        nv = V.collapse(nv) if len(nv) > 1 else nv
+    return KDict(nk, nv)
+
+
+def _amend_table(t, i, rest, f, y, unary):
+    ti = qtype(i)
+    if ti == -11:
+        names = list(t.names)
+        cols = list(t.cols)
+        if i in names:
+            k = names.index(i)
+            cols[k] = _amend(cols[k], rest, f, y, unary) if rest else _apply_op(f, cols[k], y, unary)
+        else:
+            if rest:
+                raise KError("length")
+            v = _apply_op(f, None, y, unary)
+            names.append(i)
+            cols.append(v)
+        return KTable(names, cols)
+    if ti in (-7, -6, -5):
+        row = V.table_row(t, int(i))
+        new = _amend(row, rest, f, y, unary)
+        if not isinstance(new, KDict):
+            raise KError("type")
+        cols = []
+        for name, c in zip(t.names, t.cols):
+            cols.append(_set_item(c, int(i), index(new, name)))
+        return KTable(t.names, cols)
+    raise KError("type")

@@ -1,0 +1,78 @@
+"""Files, globals by name and the system: set, get (files), system, hsym."""
+
+import os
+
+import numpy as np
+
+from .. import values as V
+from ..errors import KError
+from ..values import qtype
+from . import keyword
+
+
+def _interp():
+    from .keywords import _interp as it
+    return it()
+
+
+def file_path(interp, handle):
+    """OS path of a file symbol `:path (relative to the working directory)."""
+    if qtype(handle) != -11 or not handle.startswith(":"):
+        raise KError("type")
+    if not interp.allow_files:
+        raise KError("access: files are disabled in this interpreter")
+    return handle[1:]
+
+
+def read_file(interp, handle):
+    from ..files import read_file as rf
+    path = file_path(interp, handle)
+    if not os.path.exists(path):
+        raise KError(path + ". OS reports: No such file or directory")
+    return rf(path, lambda_factory=lambda src: interp.eval(src))
+
+
+@keyword("set", 2, infix=True)
+def set_(x, y):
+    """`:file set v writes v to a file (atomically) and returns `:file;
+    `name set v assigns the global name."""
+    it = _interp()
+    if qtype(x) != -11:
+        raise KError("type")
+    if x.startswith(":"):
+        from ..files import write_file
+        write_file(file_path(it, x), y)
+        return x
+    if x in it.reserved:
+        raise KError("assign")
+    it.globals[x] = y
+    return x
+
+
+@keyword("hsym")
+def hsym(x):
+    """hsym `a  the file symbol `:a."""
+    t = qtype(x)
+    if t == -11:
+        return x if x.startswith(":") else ":" + x
+    if t == 11:
+        return V.syms([s if s.startswith(":") else ":" + s for s in x])
+    raise KError("type")
+
+
+@keyword("system")
+def system(x):
+    """system "cmd"  run a system command (as \\cmd) and return its result."""
+    from ..system import system_command
+    it = _interp()
+    if qtype(x) not in (10, -10):
+        raise KError("type")
+    return system_command(it, V.pystr(x))
+
+
+@keyword("getenv")
+def getenv(x):
+    """getenv `NAME  an environment variable as a string."""
+    if qtype(x) != -11:
+        raise KError("type")
+    return V.string(os.environ.get(x, ""))
