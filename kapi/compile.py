@@ -305,7 +305,7 @@ def compile_paren(prim, ctx):
     def lst(env):
         vals = [f(env) for f in fs]
         vals.reverse()
-        if ELIDED in vals:
+        if any(a is ELIDED for a in vals):
             return _list_projection(vals)
         return V.collapse(vals)
     return lst

@@ -36,7 +36,7 @@ class Prim(KFunc):
 
     def call(self, args):
         n = len(args)
-        if ELIDED in args:
+        if any(a is ELIDED for a in args):
             return Projection(self, args)
         if n == 2 and self.dyad:
             return self.dyad(args[0], args[1])
@@ -75,7 +75,7 @@ class Builtin(KFunc):
     def call(self, args):
         n = len(args)
         if n == self.rank:
-            if ELIDED in args:
+            if any(a is ELIDED for a in args):
                 return Projection(self, args)
             return self.fn(*args)
         if n < self.rank:
@@ -110,7 +110,7 @@ class Lambda(KFunc):
                 return Projection(self, args + [ELIDED] * (self.rank - n))
             else:
                 raise KError("rank")
-        if ELIDED in args:
+        if any(a is ELIDED for a in args):
             return Projection(self, args)
         env = args + [V_UNSET] * (self.nslots - n)
         it = self.interp
@@ -201,7 +201,7 @@ class Derived(KFunc):
         return r
 
     def call(self, args):
-        if ELIDED in args:
+        if any(a is ELIDED for a in args):
             return Projection(self, args)
         return self.impl(self.f, args)
 
@@ -219,7 +219,7 @@ def call(f, args):
     """Apply any k value to a Python list of arguments (bracket application)."""
     if isinstance(f, KFunc):
         return f.call(args)
-    if ELIDED in args:
+    if any(a is ELIDED for a in args):
         args = [None if a is ELIDED else a for a in args]
     return index_depth(f, args)
 
