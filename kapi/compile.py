@@ -186,8 +186,11 @@ def _postfix(ct, post, ctx):
             return CT(VERB, lambda env, d=d: d, ct.pos, ct.ast, value=d, const=True)
         g = guard(Derived, ctx, apos)
         return CT(VERB, lambda env: g(base(env), glyph), ct.pos, ct.ast)
-    # bracket application
-    args = [compile_item(e, ctx) for e in post[1]]
+    # bracket application; f[] applies f to ::
+    if len(post[1]) == 1 and not post[1][0][1]:
+        args = [lambda env: None]
+    else:
+        args = [compile_item(e, ctx) for e in post[1]]
     fpos = ct.pos
     if ct.kind == SIGNAL:
         # '[f;g] composition
@@ -592,8 +595,8 @@ def _fold(cts, ctx):
             right = _signal(right, ctx, t.pos)
             i -= 1
             continue
-        # noun juxtaposed with what is to its right
-        right = _juxt(t, right, ctx)
+        # noun juxtaposed with what is to its right (composed, if that is a function)
+        right = _compose(t.fn, right) if functional else _juxt(t, right, ctx)
         i -= 1
     return right
 
@@ -761,11 +764,15 @@ def _assign(target, op, right, ctx):
                 return assign
             return assign
         op_fn = fn.dyad
+        is_join = fn.glyph == ","
 
         def modassign(env):
             v = right(env)
             try:
-                nv = op_fn(get(env), v)
+                cur = get(env)
+                nv = op_fn(cur, v)
+                if is_join:
+                    _check_join_type(cur, nv)
             except KError as e:
                 _locate(e, ctx, pos)
                 raise
@@ -795,6 +802,16 @@ def _assign(target, op, right, ctx):
         put(env, nv)
         return v
     return iassign
+
+
+def _check_join_type(cur, new):
+    """x,:y keeps a typed vector's (or a table column's) type."""
+    if type(cur) is np.ndarray and V.qtype(new) != V.qtype(cur) and len(cur):
+        raise KError("type")
+    if isinstance(cur, KTable) and isinstance(new, KTable) and len(cur):
+        for a, b in zip(cur.cols, new.cols):
+            if V.qtype(a) != V.qtype(b) and V.qtype(a) != 0:
+                raise KError("type")
 
 
 def _target_posts(target, ctx):

@@ -41,9 +41,7 @@ class Prim(KFunc):
         if n == 2 and self.dyad:
             return self.dyad(args[0], args[1])
         if n == 1:
-            if self.monad is None:
-                return Projection(self, args + [ELIDED])
-            return self.monad(args[0])
+            return Projection(self, args + [ELIDED])
         if n == 3 and self.triad:
             return self.triad(*args)
         if n == 4 and self.tetrad:
@@ -59,9 +57,16 @@ class Builtin(KFunc):
 
     Its docstring is the help text users see."""
 
-    __slots__ = ("name", "fn", "rank", "qtype", "infix")
+    __slots__ = ("name", "fn", "rank", "qtype", "infix", "maxrank", "interp")
 
     def __init__(self, name, fn, rank=1, infix=False, qtype=None):
+        import inspect
+        self.maxrank = rank
+        try:
+            if any(p.kind == p.VAR_POSITIONAL for p in inspect.signature(fn).parameters.values()):
+                self.maxrank = 8
+        except (TypeError, ValueError):
+            pass
         self.name = name
         self.fn = fn
         self.rank = rank
@@ -80,8 +85,8 @@ class Builtin(KFunc):
             return self.fn(*args)
         if n < self.rank:
             return Projection(self, args + [ELIDED] * (self.rank - n))
-        if self.rank == 1 and n == 1:
-            return self.fn(args[0])
+        if n <= self.maxrank:
+            return self.fn(*args)
         raise KError("rank")
 
     def __repr__(self):
@@ -251,10 +256,12 @@ def index_depth(x, args):
 
 def index(x, i):
     """``x i``: index a list, dict or table by an atom or (nested) list."""
-    if i is None:
-        return x
     if x is None:
         return i  # identity
+    if i is None:
+        if V.qtype(x) < 0:
+            raise KError("type")
+        return x
     if isinstance(x, KFunc):
         return x.call([i])
     ti = V.qtype(i)

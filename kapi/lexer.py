@@ -19,13 +19,13 @@ _NUM = re.compile(
          |[01]+b
          |0[NnWw][hijefc]?
          |(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?[hijef]?
-        )(?![0-9A-Za-z_.])""", re.X)
+        )(?![0-9A-Za-z.])""", re.X)
 _DATE = re.compile(r"\d{4}\.\d\d\.\d\d")
 _NAME = re.compile(r"\.?[A-Za-z][A-Za-z0-9_.]*")
 _SYM = re.compile(r"`(?::[A-Za-z0-9_.:/\\-]*|[A-Za-z0-9_.][A-Za-z0-9_.:]*)?")
 _WS = re.compile(r"[ \t\r]*")
 GLYPHS = "+-*%&|^=<>~!#_,?$@.:"
-ENDS_TERM = {"NUM", "SYM", "STR", "NAME", "RPAR", "RBRACK", "RBRACE", "VERB", "ADVERB", "DCOLON"}
+ENDS_TERM = {"NUM", "SYM", "STR", "NAME", "RPAR", "RBRACK", "RBRACE", "VERB", "ADVERB", "DCOLON", "COLON", "VERBASSIGN"}
 NOUN_END = {"NUM", "SYM", "STR", "NAME", "RPAR", "RBRACK", "RBRACE"}
 CONTROL = {"if", "do", "while"}
 SQL = {"select": "SELECT", "exec": "EXEC", "update": "UPDATE", "delete": "DELETE"}

@@ -58,9 +58,9 @@ def keyword(name, rank=1, infix=False):
 def load_all():
     """Import every verb module so their registrations run."""
     import importlib
-    for mod in ("core", "keywords", "tables", "amend", "strings", "system"):
+    for mod in ("core", "keywords", "tables", "amend", "strings", "system", "..iterators"):
         try:
-            importlib.import_module(__name__ + "." + mod)
+            importlib.import_module(mod if mod.startswith(".") else "." + mod, __name__)
         except ModuleNotFoundError as e:  # a module still being written
             if e.name != __name__ + "." + mod:
                 raise

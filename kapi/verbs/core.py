@@ -25,8 +25,7 @@ def to_type(x, src, dst):
     if src in V.INTS:
         nul, inf = V.NULL_INT[src], V.INF_INT[src]
         isn = a == nul
-        isw = a == inf
-        ism = a == -inf
+        isw = ism = np.zeros(a.shape, dtype=bool)
         if dst in V.FLOATS:
             r = a.astype(dt)
             if isn.any() or isw.any() or ism.any():
@@ -269,6 +268,10 @@ mul.__doc__ = "x*y  multiply"
 @atomic2
 def divide(x, y, tx, ty):
     """x%y  divide: always a float (real if both are real)."""
+    if abs(tx) == 10:
+        x, tx = _chars(x), (7 if tx > 0 else -7)
+    if abs(ty) == 10:
+        y, ty = _chars(y), (7 if ty > 0 else -7)
     ax, ay = _numeric(tx), _numeric(ty)
     rt = 8 if (ax == 8 and ay in (1, 4, 5, 6, 8) or ay == 8 and ax in (1, 4, 5, 6, 8)) else 9
     if ax == 8 and ay == 8:
@@ -637,7 +640,7 @@ def find(lst, x):
     n = len(lst)
     if type(lst) is np.ndarray and tx == -tl:
         if tl in (8, 9):
-            hits = np.flatnonzero(_feq(lst, x))
+            hits = np.flatnonzero((lst == x) | (np.isnan(lst) & np.isnan(x)))
         elif tl == 11:
             hits = np.flatnonzero(lst == x)
         else:
@@ -645,7 +648,8 @@ def find(lst, x):
         return np.int64(hits[0] if len(hits) else n)
     if type(lst) is np.ndarray and tx == tl and tl > 0:
         if tl in (8, 9):
-            return np.array([_first(np.flatnonzero(_feq(lst, v)), n) for v in x], dtype=np.int64)
+            return np.array([_first(np.flatnonzero((lst == v) | (np.isnan(lst) & np.isnan(v))), n) for v in x],
+                            dtype=np.int64)
         idx = {}
         src = lst.tolist() if tl != 10 else list(lst.tobytes())
         for i in range(n - 1, -1, -1):
@@ -804,6 +808,9 @@ def drop(x, y):
         if ty < 0:
             raise KError("type")
         return y[n:] if n >= 0 else y[:max(len(y) + n, 0)] if V.is_list(y) else y
+    if tx in (7, 6, 5) and ty == 98:
+        idx = [int(i) for i in x] + [len(y)]
+        return [KTable(y.names, [c[a:b] for c in y.cols]) for a, b in zip(idx, idx[1:])]
     if tx in (7, 6, 5) and ty >= 0 and ty < 98:
         # cut
         idx = [int(i) for i in x]
@@ -813,13 +820,18 @@ def drop(x, y):
             b = idx[k + 1] if k + 1 < len(idx) else cnt
             out.append(y[a:b])
         return out
-    if tx == 99 and not V.is_keyed(x):
+    if tx == 99 and not V.is_keyed(x) and False:
         if ty < 0 or ty == 11 or ty == 0 or ty > 0:
             ks = V.enlist(y) if ty < 0 else y
             keep = [i for i, k in enumerate(V.items(x.keys)) if not any(match(k, j) for j in V.items(ks))]
             from ..funcs import index
             idx = np.array(keep, dtype=np.int64)
             return KDict(index(x.keys, idx), index(x.values, idx))
+    if tx == 99 and ty < 0 and not V.is_keyed(x):
+        keep = [i for i, k in enumerate(V.items(x.keys)) if not match(k, y)]
+        from ..funcs import index
+        idx = np.array(keep, dtype=np.int64)
+        return KDict(index(x.keys, idx), index(x.values, idx))
     if tx == 99 and V.is_keyed(x):
         raise KError("type")
     if ty in (-7, -6, -5) and 0 <= tx < 20:

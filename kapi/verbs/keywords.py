@@ -445,6 +445,8 @@ def rotate(x, y):
     if cnt == 0:
         return y
     k = n % cnt
+    if isinstance(y, KTable):
+        return KTable(y.names, [rotate(x, c) for c in y.cols])
     if type(y) is np.ndarray:
         return np.concatenate([y[k:], y[:k]])
     return y[k:] + y[:k]
@@ -551,6 +553,23 @@ def _agg_items(x):
     return x
 
 
+def aggregate(fn):
+    """Extend an aggregate on vectors to dicts (their values), tables (each
+    column, giving a dict) and general lists (pairwise, e.g. sum of rows)."""
+    def agg(x):
+        t = qtype(x)
+        if t == 99 and not V.is_keyed(x):
+            return agg(x.values)
+        if t == 98:
+            return KDict(V.syms(x.names), V.collapse([agg(c) for c in x.cols]))
+        if V.is_keyed(x):
+            return agg(x.values)
+        return fn(x)
+    agg.__name__ = fn.__name__
+    agg.__doc__ = fn.__doc__
+    return agg
+
+
 def _reduce(op, x, empty):
     t = qtype(x)
     if t == 99:
@@ -570,6 +589,7 @@ def _reduce(op, x, empty):
 
 
 @keyword("sum")
+@aggregate
 def sum_(x):
     """sum x  total of the items (nulls count as 0)."""
     t = qtype(x)
@@ -577,8 +597,8 @@ def sum_(x):
         a = x.astype(np.int64) if t != 7 else x
         if t in (5, 6, 7):
             a = np.where(a == V.NULL_INT[t], 0, a)
-        r = np.int64(a.sum()) if t in (1, 4, 5, 6, 7) else None
-        return r if t in (7, 1, 4) else V.SCALAR[t](r) if t != 1 else r
+        r = a.sum()
+        return np.int64(r) if t == 7 else np.int32(r)
     if t in (8, 9):
         a = np.where(np.isnan(x), 0, x)
         return V.SCALAR[t](a.sum(dtype=np.float64))
@@ -586,6 +606,7 @@ def sum_(x):
 
 
 @keyword("prd")
+@aggregate
 def prd(x):
     """prd x  product of the items."""
     t = qtype(x)
@@ -598,20 +619,27 @@ def prd(x):
 
 
 @keyword("max")
+@aggregate
 def max_(x):
     """max x  the largest item."""
     t = qtype(x)
     if t in (1, 4, 5, 6, 7, 8, 9):
-        if len(x) == 0:
-            return -V.inf_of(t) if t in (5, 6, 7, 8, 9) else V.null_of(t)
         if t in (8, 9):
             a = x[~np.isnan(x)]
-            return V.SCALAR[t](a.max()) if len(a) else V.null_of(t)
-        return V.SCALAR[t](x.max())
+        elif t in V.INTS:
+            a = x[x != V.NULL_INT[t]]
+        else:
+            a = x
+        if len(a) == 0:
+            return -V.inf_of(t) if t in (5, 6, 7, 8, 9) else V.null_of(t)
+        return V.SCALAR[t](a.max())
+    if t == 10:
+        return bytes([int(x.view(np.uint8).max())]) if len(x) else b" "
     return _reduce(greater, x, -V.inf_of(7))
 
 
 @keyword("min")
+@aggregate
 def min_(x):
     """min x  the smallest item."""
     t = qtype(x)
@@ -623,8 +651,10 @@ def min_(x):
             return V.SCALAR[t](a.min()) if len(a) else V.null_of(t)
         if t in V.INTS:
             a = x[x != V.NULL_INT[t]]
-            return V.SCALAR[t](a.min()) if len(a) else V.null_of(t)
+            return V.SCALAR[t](a.min()) if len(a) else V.inf_of(t)
         return V.SCALAR[t](x.min())
+    if t == 10:
+        return bytes([int(x.view(np.uint8).min())]) if len(x) else b" "
     return _reduce(lesser, x, V.inf_of(7))
 
 
@@ -636,6 +666,7 @@ def _floats(x):
 
 
 @keyword("avg")
+@aggregate
 def avg(x):
     """avg x  arithmetic mean (a float; nulls ignored)."""
     t = qtype(x)
@@ -661,6 +692,7 @@ def _raise():
 
 
 @keyword("var")
+@aggregate
 def var(x):
     """var x  variance (population)."""
     a = _floats(_agg_items(x))
@@ -671,12 +703,14 @@ def var(x):
 
 
 @keyword("dev")
+@aggregate
 def dev(x):
     """dev x  standard deviation (population)."""
     return np.float64(math.sqrt(var(x))) if not math.isnan(var(x)) else np.float64("nan")
 
 
 @keyword("svar")
+@aggregate
 def svar(x):
     """svar x  sample variance."""
     a = _floats(_agg_items(x))
@@ -687,6 +721,7 @@ def svar(x):
 
 
 @keyword("sdev")
+@aggregate
 def sdev(x):
     """sdev x  sample standard deviation."""
     v = svar(x)
@@ -694,6 +729,7 @@ def sdev(x):
 
 
 @keyword("med")
+@aggregate
 def med(x):
     """med x  median."""
     a = _floats(_agg_items(x))
@@ -765,8 +801,15 @@ def mins(x):
 
 
 @keyword("deltas")
-def deltas(x):
-    """deltas x  differences between consecutive items (first item kept)."""
+def deltas(x, *seed):
+    """deltas x  differences between consecutive items (first item kept);
+    deltas[s;x] subtracts s from the first."""
+    if seed:
+        x, s = seed[0], x
+        its = V.items(x)
+        if not its:
+            return x
+        return V.collapse([sub(its[0], s)] + [sub(b, a) for a, b in zip(its, its[1:])])
     t = qtype(x)
     if t == 99:
         return KDict(x.keys, deltas(x.values))
@@ -794,6 +837,7 @@ def ratios(x):
 
 
 @keyword("all")
+@aggregate
 def all_(x):
     """all x  1b if every item is non-zero."""
     t = qtype(x)
@@ -809,6 +853,7 @@ def all_(x):
 
 
 @keyword("any")
+@aggregate
 def any_(x):
     """any x  1b if some item is non-zero."""
     t = qtype(x)
@@ -953,10 +998,7 @@ def _div(x, y, tx, ty):
     if ax in V.FLOATS or ay in V.FLOATS:
         r = np.floor(np.true_divide(to_type(x, ax, 9), to_type(y, ay, 9)))
         return _floor(_wrap(r, 9, tx < 0 and ty < 0))
-    rt = max(ax, ay, 6) if max(ax, ay) >= 6 else 6
-    if ax == 5 and ay == 7:
-        rt = 7
-    rt = ax if ax in (5, 6, 7) and ay <= 7 else rt
+    rt = 7 if ax == 7 else 6
     xa, ya = to_type(x, ax, 7), to_type(y, ay, 7)
     with np.errstate(all="ignore"):
         r = np.floor_divide(xa, np.where(np.asarray(ya) == 0, 1, ya))
