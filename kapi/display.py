@@ -99,7 +99,7 @@ def s1(x, prec=7):
         if isinstance(x.keys, KTable):
             return "(" + _table_s1(x.keys, prec) + ")!" + _table_s1(x.values, prec)
         k = s1(x.keys, prec)
-        if V.count(x.keys) == 1 or _needs_paren(x.keys):
+        if V.count(x.keys) == 1 or (type(x.keys) is np.ndarray and len(x.keys) == 0):
             k = "(" + k + ")"
         return k + "!" + s1(x.values, prec)
     if isinstance(x, KFunc):

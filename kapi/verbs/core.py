@@ -589,6 +589,8 @@ dyad(",")(join)
 def bang(x, y):
     """x!y  dict from keys and values; n!t enkeys a table (0!t unkeys)."""
     tx, ty = qtype(x), qtype(y)
+    if tx in (-7, -6, -5) and (int(x) < 0 or int(x) == V.NULL_INT[-tx]) and ty != 98:
+        return internal(int(x), y, int(x) == V.NULL_INT[-tx])
     if ty == 98 and tx in (-7, -6, -5):
         n = int(x)
         if n == 0:
@@ -611,6 +613,29 @@ def bang(x, y):
     if V.count(x) != V.count(y):
         raise KError("length")
     return KDict(x, y)
+
+
+def internal(n, y, is_null=False):
+    """The n!x internal functions: 0N!x prints x (one-line form) and returns
+    it; -3!x the one-line form as a string; -8!x / -9!x serialize and
+    deserialize (q IPC bytes)."""
+    from ..display import s1
+    from .keywords import _interp
+    if is_null:
+        it = _interp()
+        it.write(s1(y, it.settings.precision) + "\n")
+        return y
+    if n == -3:
+        return V.string(s1(y, _interp().settings.precision))
+    if n == -8:
+        from ..files import to_ipc
+        return np.frombuffer(to_ipc(y), dtype=np.uint8).copy()
+    if n == -9:
+        from ..files import from_ipc
+        if qtype(y) != 4:
+            raise KError("type")
+        return from_ipc(y.tobytes())
+    raise KError("nyi")
 
 
 def _fill_to(y, n):

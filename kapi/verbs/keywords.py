@@ -382,8 +382,7 @@ def within(x, y):
 def except_(x, y):
     """x except y  items of x not in y."""
     ys = V.enlist(y) if qtype(y) < 0 else y
-    m = in_(x, ys)
-    return _compress(x, ~np.asarray(m, dtype=bool))
+    return _compress(x, ~_item_member(x, ys))
 
 
 def _compress(x, mask):
@@ -396,7 +395,20 @@ def _compress(x, mask):
 @keyword("inter", 2, infix=True)
 def inter(x, y):
     """x inter y  items of x that are also in y."""
-    return _compress(x, np.asarray(in_(x, y), dtype=bool))
+    if qtype(x) == 99:
+        x = x.values
+    if qtype(y) == 99:
+        y = y.values
+    return _compress(x, _item_member(x, y))
+
+
+def _item_member(x, y):
+    """Boolean vector: which items of list x are items of y (by match)."""
+    if qtype(x) == 0 or qtype(y) == 0:
+        ys = V.items(y)
+        hs = {_hk(v) for v in ys}
+        return np.array([_hk(v) in hs for v in V.items(x)], dtype=bool)
+    return np.asarray(in_(x, y), dtype=bool)
 
 
 @keyword("union", 2, infix=True)
