@@ -39,27 +39,41 @@ def _grammar_text():
 
 
 class _ToAST(Transformer):
-    def __init__(self, text):
-        super().__init__()
-        self.text = text
+    """Runs inside the LALR parser (on the fly, no parse tree)."""
+
+    text = ""
 
     def start(self, c):
         return c[0]
 
-    def seq(self, c):
-        return [x for x in c if not hasattr(x, "type")]
+    def seq_one(self, c):
+        return [c[0]]
 
-    def expr(self, c):
-        return ("expr", list(c))
+    def seq_more(self, c):
+        c[0].append(c[2])
+        return c[0]
 
-    def term(self, c):
-        return ("term", c[0], list(c[1:]))
+    def expr_empty(self, c):
+        return ("expr", [])
+
+    def expr_more(self, c):
+        c[0][1].append(c[1])
+        return c[0]
+
+    def term_one(self, c):
+        return ("term", c[0], [])
 
     def adverb(self, c):
-        return ("adverb", str(c[0]), c[0].start_pos)
+        t = c[1]
+        c[0][2].append(("adverb", str(t), t.start_pos))
+        return c[0]
 
     def brackets(self, c):
-        return ("args", c[1], c[0].start_pos)
+        c[0][2].append(("args", c[2], c[1].start_pos))
+        return c[0]
+
+    def primary(self, c):
+        return c[0]
 
     def num(self, c):
         t = c[0]
@@ -130,8 +144,12 @@ class _ToAST(Transformer):
     def sql(self, c):
         return c[0]
 
-    def phrases(self, c):
-        return [x for x in c if not hasattr(x, "type")]
+    def phrases_one(self, c):
+        return [c[0]]
+
+    def phrases_more(self, c):
+        c[0].append(c[2])
+        return c[0]
 
     def by(self, c):
         return ("by", c[1])
@@ -173,16 +191,20 @@ _ToAST.__dict__  # noqa
 setattr(_ToAST, "lambda", _ToAST.lambda_)
 
 
+_TRANSFORMER = _ToAST()
+
+
 @functools.lru_cache(maxsize=1)
 def _parser():
     return Lark(_grammar_text(), parser="lalr", lexer=QLexer, start="start",
-                maybe_placeholders=False)
+                maybe_placeholders=False, transformer=_TRANSFORMER)
 
 
 def parse(text):
     """Parse q source into a list of statement expressions."""
+    _TRANSFORMER.text = text
     try:
-        tree = _parser().parse(text)
+        return _parser().parse(text)
     except KError as e:
         if e.frame is None:
             e.frame = text
@@ -197,7 +219,6 @@ def parse(text):
         raise KError(_parse_error_name(tok), text, pos) from None
     except UnexpectedInput as e:
         raise KError("parse", text, getattr(e, "pos_in_stream", 0) or 0) from None
-    return _ToAST(text).transform(tree)
 
 
 def _parse_error_name(tok):

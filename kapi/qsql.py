@@ -115,7 +115,13 @@ def compile_sql(prim, ctx):
             names.append(ts[0][1][1])
         q = _Query(interp, kind, from_f, names, [], wfs)
     else:
-        q = _Query(interp, kind, from_f, [_phrase(e, sctx, keywords) for e in cols], bys, wfs)
+        phrases = [_phrase(e, sctx, keywords) for e in cols]
+        if kind == "select" and bys:
+            bnames = set(_dedup([nm or imp for nm, imp, _ in bys]))
+            for nm in _dedup([nm or imp for nm, imp, _ in phrases]):
+                if nm in bnames:
+                    raise KError("dup names for cols/groups " + nm, ctx.frame, pos + ctx.shift)
+        q = _Query(interp, kind, from_f, phrases, bys, wfs)
     return guard_node(q.run, ctx, pos)
 
 
@@ -123,7 +129,8 @@ def compile_sql(prim, ctx):
 # run time
 
 class _Cols(dict):
-    """The name lookup of a phrase: column name -> lazily indexed column."""
+    """The name lookup of a phrase: column name -> zero-argument callable
+    giving the column restricted to the rows in play."""
 
 
 def _lazy(col, idx):
@@ -142,8 +149,7 @@ def _env(names, cols, idx, n):
     for nm, c in zip(names, cols):
         d[nm] = _lazy(c, idx)
     if "i" not in d:
-        ii = idx if idx is not None else None
-        d["i"] = (lambda: ii) if ii is not None else (lambda: np.arange(n, dtype=np.int64))
+        d["i"] = (lambda: idx) if idx is not None else (lambda: np.arange(n, dtype=np.int64))
     return d
 
 
@@ -306,7 +312,7 @@ class _Query:
                   if groups else src.cols[src.names.index(n)][:0] for n in vn]
             return KDict(KTable(bnames, kcols), KTable(vn, vc))
         per = self._percol(env, src, stack, groups)
-        names = _dedup(bnames + [nm or imp for nm, imp, _ in self.cols])[len(bnames):]
+        names = _dedup([nm or imp for nm, imp, _ in self.cols])
         vcols = [V.collapse(p) if groups else [] for p in per]
         return KDict(KTable(bnames, kcols), KTable(names, vcols))
 

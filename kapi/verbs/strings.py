@@ -64,10 +64,6 @@ def _kstr(b):
     return np.frombuffer(bytes(b), dtype="S1").copy()
 
 
-def _is_text(x):
-    return qtype(x) in (10, -10)
-
-
 def _sym_bytes(s):
     return str(s).encode("utf-8")
 

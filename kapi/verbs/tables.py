@@ -11,7 +11,7 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, KFunc, KTable, qtype
-from . import KEYWORDS, keyword
+from . import keyword
 
 
 # --------------------------------------------------------------------------
@@ -353,7 +353,6 @@ def xdesc(x, y):
 @keyword("meta")
 def meta(x):
     """meta t  column names, types, foreign keys and attributes of a table."""
-    keyed = V.is_keyed(x)
     t = unkey(x)
     if not isinstance(t, KTable):
         raise KError("type")
@@ -371,9 +370,7 @@ def meta(x):
     k = KTable(["c"], [V.syms(t.names)])
     v = KTable(["t", "f", "a"], [np.array(types, dtype="S1"), V.syms([""] * len(t.names)),
                                  V.syms([""] * len(t.names))])
-    r = KDict(k, v)
-    del keyed
-    return r
+    return KDict(k, v)
 
 
 # --------------------------------------------------------------------------
@@ -494,21 +491,23 @@ def upsert_value(t, y):
     raise KError("type")
 
 
-def _interp_builtin(name, impl, rank, infix):
-    """A keyword that needs the interpreter (for call-by-name globals): the
-    Interpreter sets ``.interp`` on registered Builtin objects."""
-    from ..funcs import Builtin
-
-    def fn(*args):
-        return impl(getattr(b, "interp", None), *args)
-    fn.__doc__ = impl.__doc__
-    b = Builtin(name, fn, rank, infix)
-    KEYWORDS[name] = (b, rank, infix)
-    return b
+def _running():
+    """The interpreter evaluating the current line (for call-by-name globals)."""
+    from .keywords import _interp
+    return _interp()
 
 
-_interp_builtin("insert", _insert, 2, True)
-_interp_builtin("upsert", _upsert, 2, True)
+@keyword("insert", 2, infix=True)
+def insert(x, y):
+    """`t insert rows  append rows to the global table t; returns the new row indices."""
+    return _insert(_running(), x, y)
+
+
+@keyword("upsert", 2, infix=True)
+def upsert(x, y):
+    """t upsert rows  append rows (a keyed table updates matching keys); with
+    a symbol t, amends the global and returns the name."""
+    return _upsert(_running() if qtype(x) == -V.S else None, x, y)
 
 
 # --------------------------------------------------------------------------

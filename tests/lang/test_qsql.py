@@ -427,3 +427,30 @@ def test_ungroup(q):
     ev(q, "v:10 20 30 40 50")
     assert lines(q, "ungroup select c2 by c1 from ([]c1:k;c2:v)") == [
         "c1 c2", "-----", "a  10", "a  30", "b  20", "b  40", "c  50"]
+
+
+def test_dup_names_error(q):
+    ev(q, "t:([]a:1 2;b:`x`y)")
+    assert lines(q, "select b by b from t") == [
+        "'dup names for cols/groups b", "  [0]  select b by b from t", "       ^"]
+    r = ev(q, "select a by c:b,b from t")
+    assert r.keys.names == ("c", "b")
+
+
+def test_ktorch_options_dict(q):
+    ev(q, "o:`optimizer`options!(`sgd;([]lr:enlist .1;momentum:enlist 0.9))")
+    assert lines(q, "exec first options from o") == ["lr      | 0.1", "momentum| 0.9"]
+    assert lines(q, "exec optimizer from o") == ["`sgd"]
+
+
+def test_where_int_indices_and_i(q):
+    ev(q, "t:([]a:10 20 30 40)")
+    assert lines(q, "select i from t where a>15") == ["x", "-", "1", "2", "3"]
+    assert lines(q, "select a by i mod 2 from t")[2:] == ["0| 10 30", "1| 20 40"]
+
+
+def test_exec_by_named_key_table(q):
+    ev(q, SP)
+    r = ev(q, "exec sum qty by s:s from sp")
+    assert isinstance(r.keys, KTable) and not isinstance(r.values, KTable)
+    assert r.values.tolist() == [1600, 700, 200, 600]
