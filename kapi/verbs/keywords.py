@@ -606,10 +606,9 @@ def sum_(x):
     """sum x  total of the items (nulls count as 0)."""
     t = qtype(x)
     if t in (1, 4, 5, 6, 7):
-        a = x.astype(np.int64) if t != 7 else x
-        if t in (5, 6, 7):
-            a = np.where(a == V.NULL_INT[t], 0, a)
-        r = a.sum()
+        if t in (5, 6, 7) and len(x) and x.min() == V.NULL_INT[t]:
+            x = x[x != V.NULL_INT[t]]
+        r = x.sum(dtype=np.int64)
         return np.int64(r) if t == 7 else np.int32(r)
     if t in (8, 9):
         a = np.where(np.isnan(x), 0, x)
