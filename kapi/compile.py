@@ -155,6 +155,8 @@ def compile_term(t, ctx, prefix=None):
         ct = CT(SIGNAL, None, pos, prim)
     elif kind == "paren":
         ct = CT(NOUN, compile_paren(prim, ctx), pos, prim)
+    elif kind == "block":
+        ct = CT(NOUN, compile_seq(prim[1], ctx), pos, prim)
     elif kind == "lambda":
         lam = compile_lambda(prim, ctx, prefix)
         ct = CT(NOUN, lam, pos, prim)
@@ -476,7 +478,7 @@ def _scan_lambda(body):
                 if k + 1 < len(terms) and terms[k + 1][1][0] in ("colon", "verbassign") and not in_sql:
                     if nm not in assigned:
                         assigned.append(nm)
-            elif kind in ("paren", "cond"):
+            elif kind in ("paren", "cond", "block"):
                 walk_exprs(prim[1], in_sql)
             elif kind == "control":
                 walk_exprs(prim[2], in_sql)
@@ -513,6 +515,8 @@ def compile_lambda(prim, ctx, prefix=None):
     bodyf = compile_lambda_body(body, lctx)
     nslots = len(names)
     lam = Lambda(rank, nslots, bodyf, text, interp)
+    lam.params = list(params)
+    lam.locals = [n for n in names if n not in params]
     if rank == 0:
         lam.rank = 0
     return lambda env: lam
@@ -577,6 +581,9 @@ def _fold(cts, ctx):
             i -= 2
             continue
         if k == VERB:
+            if i == 1 and cts[0].kind == VERB and t.const and isinstance(t.value, Prim) \
+                    and t.value.glyph in (".", "@") and not functional:
+                cts[0].kind = NOUN
             if i >= 1 and cts[i - 1].kind == NOUN:
                 left = cts[i - 1]
                 if functional:
@@ -697,7 +704,7 @@ def _signal(right, ctx, pos):
         t = V.qtype(v)
         if t == -11:
             name = v
-        elif t in (10, -10):
+        elif t == 10:
             name = V.pystr(v)
         else:
             name = "stype"
@@ -806,6 +813,8 @@ def _assign(target, op, right, ctx):
 
 def _check_join_type(cur, new):
     """x,:y keeps a typed vector's (or a table column's) type."""
+    if V.qtype(cur) < 0:
+        raise KError("type")
     if type(cur) is np.ndarray and V.qtype(new) != V.qtype(cur) and len(cur):
         raise KError("type")
     if isinstance(cur, KTable) and isinstance(new, KTable) and len(cur):

@@ -269,10 +269,12 @@ def cell_strs(x, prec):
         return ["1" if b else "0" for b in x]
     if t == 4:
         return ["%02x" % v for v in x.tolist()]
+    # q's `string` of a null is empty, so null cells show blank
     if t in (5, 6, 7):
-        return [_int_text(v, t) for v in x.tolist()]
+        nul = V.NULL_INT[t]
+        return ["" if v == nul else _int_text(v, t) for v in x.tolist()]
     if t in (8, 9):
-        return [fmt_float(v, prec) for v in x.astype(np.float64).tolist()]
+        return ["" if v != v else fmt_float(v, prec) for v in x.astype(np.float64).tolist()]
     return [s1(i, prec) for i in V.items(x)]
 
 

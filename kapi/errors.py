@@ -45,7 +45,7 @@ def kerr(name):
     return KError(name)
 
 
-class KExit(Exception):
+class KExit(BaseException):
     """Raised by ``exit n`` / ``\\\\``: the host decides what to do with it."""
 
     def __init__(self, code=0):

@@ -97,7 +97,7 @@ class Lambda(KFunc):
     """A q lambda ``{...}``: compiled body, parameter count and source text."""
 
     qtype = 100
-    __slots__ = ("rank", "nslots", "body", "source", "interp", "frame", "shift")
+    __slots__ = ("rank", "nslots", "body", "source", "interp", "frame", "shift", "params", "locals")
 
     def __init__(self, rank, nslots, body, source, interp):
         self.rank = rank
@@ -208,12 +208,19 @@ class Derived(KFunc):
     def call(self, args):
         if any(a is ELIDED for a in args):
             return Projection(self, args)
+        if not isinstance(self.f, KFunc) and self.glyph in ("/:", "\\:") and len(args) == 1:
+            # x/: is x sv, x\: is x vs (exposed infrastructure)
+            from .verbs import KEYWORDS
+            fn = KEYWORDS["sv" if self.glyph == "/:" else "vs"][0]
+            return fn(self.f, args[0])
         return self.impl(self.f, args)
 
 
 def rank_of(f):
     if isinstance(f, KFunc):
         return f.rank
+    if type(f) is list and f and all(V.is_list(i) for i in f):
+        return 2  # a matrix indexes with two arguments
     return 1
 
 
@@ -363,6 +370,9 @@ def _dict_index(d, i, ti):
             if all(_match(V.item(c, r), k) for c, k in zip(keys.cols, i)):
                 return V.table_row(d.values, r)
         return KDict(V.syms(d.values.names), V.collapse([_null_item(c) for c in d.values.cols]))
+    tk = V.qtype(keys)
+    if (tk == 11) != (ti in (-11, 11)) and tk > 0 and ti != 0 and ti != 98:
+        raise KError("type")
     pos = find(keys, i)
     vals = d.values
     if isinstance(vals, KTable):

@@ -41,7 +41,23 @@ def _nth(a, i):
     return a
 
 
+def case(f, args):
+    """int'[a;b;..]: item i from the argument chosen by f[i] (atoms broadcast)."""
+    n = _conform(args)
+    sel = [int(v) for v in f]
+    if n is not None and n != len(sel):
+        raise KError("length")
+    out = []
+    for i, k in enumerate(sel):
+        if k < 0 or k >= len(args):
+            raise KError("index")
+        out.append(_nth(args[k], i))
+    return V.collapse(out)
+
+
 def each(f, args):
+    if qtype(f) in (5, 6, 7, 1, 4) and len(args) > 1:
+        return case(f, args)
     if len(args) == 1:
         x = args[0]
         t = qtype(x)
@@ -97,13 +113,20 @@ _IDENTITY = {"+": np.int64(0), "-": np.int64(0), "*": np.int64(1), "%": np.float
 
 
 def each_prior(f, args):
+    x = args[-1]
+    if qtype(x) == 99 and not V.is_keyed(x):
+        return KDict(x.keys, each_prior(f, args[:-1] + [x.values]))
     if len(args) == 1:
-        x = args[0]
         items = V.items(x) if qtype(x) >= 0 else [x]
         if not items:
             return x
-        seed = _IDENTITY.get(f.glyph) if isinstance(f, Prim) else None
-        first = call(f, [items[0], seed]) if seed is not None else items[0]
+        if isinstance(f, Prim):
+            seed = _IDENTITY.get(f.glyph)
+            first = call(f, [items[0], seed]) if seed is not None else items[0]
+        else:
+            # the seed is the prototype of the items: first 0#x
+            from .funcs import null_like
+            first = call(f, [items[0], null_like(items[0])])
         out = [first] + [call(f, [b, a]) for a, b in zip(items, items[1:])]
         return V.collapse(out)
     if len(args) == 2:
@@ -173,8 +196,12 @@ def _accumulate(f, args, keep):
             if keep:
                 return x
             if isinstance(f, Prim) and f.glyph in _IDENTITY:
-                return _IDENTITY[f.glyph]
-            return x
+                ident = _IDENTITY[f.glyph]
+                t = qtype(x)
+                if t in (5, 6, 7, 8, 9) and f.glyph != "%":
+                    return V.SCALAR[t](ident)
+                return ident
+            return []
         acc = items[0]
         out = [acc]
         for v in items[1:]:

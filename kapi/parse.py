@@ -109,6 +109,9 @@ class _ToAST(Transformer):
     def signal(self, c):
         return ("signal", c[0].start_pos)
 
+    def block(self, c):
+        return ("block", c[1], c[0].start_pos)
+
     def paren(self, c):
         return ("paren", c[1], c[0].start_pos)
 

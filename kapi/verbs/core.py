@@ -132,14 +132,22 @@ def _dict2(op, x, y, tx, ty):
         pos = {_hk(k): i for i, k in enumerate(kx)}
         keys = list(kx)
         vals = list(vx)
+        cmp = getattr(op, "compare", False)
+        seen = set()
         for k, v in zip(ky, vy):
             i = pos.get(_hk(k))
             if i is None:
                 pos[_hk(k)] = len(keys)
                 keys.append(k)
-                vals.append(v)
+                vals.append(op(_null_like(v), v) if cmp else v)
+                seen.add(len(keys) - 1)
             else:
                 vals[i] = op(vals[i], v)
+                seen.add(i)
+        if cmp:
+            for i in range(len(kx)):
+                if i not in seen:
+                    vals[i] = op(vals[i], _null_like(vals[i]))
         return KDict(V.collapse(keys), V.collapse(vals))
     if tx == 99:
         if isinstance(x.values, KTable) and ty < 0:
@@ -368,7 +376,8 @@ def _feq(xa, ya):
     xa = np.asarray(xa, dtype=np.float64)
     ya = np.asarray(ya, dtype=np.float64)
     with np.errstate(all="ignore"):
-        eq = (xa == ya) | (np.abs(xa - ya) <= TOL * np.maximum(np.abs(xa), np.abs(ya)))
+        eq = (xa == ya) | (np.isfinite(xa) & np.isfinite(ya)
+                           & (np.abs(xa - ya) <= TOL * np.maximum(np.abs(xa), np.abs(ya))))
     return eq | (np.isnan(xa) & np.isnan(ya))
 
 
@@ -432,6 +441,14 @@ def more_eq(x, y, tx, ty):
     xa, ya, k = _cmp_prep(x, y, tx, ty)
     return _bool(~_less(xa, ya, k), tx, ty)
 
+
+def _null_like(v):
+    from ..funcs import null_like
+    return null_like(v)
+
+
+for _op in (equal, less, more, not_equal, less_eq, more_eq):
+    _op.compare = True
 
 dyad("+")(add)
 dyad("-")(sub)

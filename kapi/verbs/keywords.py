@@ -13,6 +13,7 @@ from .core import (_RANK, _hk, _wrap, add, atomic1, atomic2, divide, drop,
                    to_type)
 
 INTLIKE = (-7, -6, -5, -4, -1)
+from ..funcs import ELIDED as ELIDED_  # noqa: E402
 
 
 def _int(x):
@@ -266,7 +267,11 @@ def value(x):
         from ..funcs import call
         return call(value(x[0]), list(x[1:]))
     if t == 100:
-        return x
+        # (bytecode;parameters;locals;globals;source), as q shows a lambda's parts
+        return [np.zeros(1, dtype=np.uint8), V.syms(x.params), V.syms(x.locals),
+                V.syms([""]), V.string(x.source)]
+    if t == 104:
+        return [x.f] + [None if a is ELIDED_ else a for a in x.args]
     return x
 
 
