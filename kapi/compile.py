@@ -179,6 +179,8 @@ def compile_term(t, ctx, prefix=None):
 def _postfix(ct, post, ctx):
     if post[0] == "adverb":
         glyph, apos = post[1], post[2]
+        if ct.kind == SIGNAL:
+            raise KError("parse", ctx.frame, apos + ctx.shift)
         if ct.kind in (COLON, VASSIGN):
             base = ct_value_fn(ct, ctx)
         else:

@@ -162,6 +162,9 @@ def _number_run(text, i):
     j = _one_number(text, i)
     if j == i:
         return i
+    first = text[i:j]
+    if first.startswith("0x") or first.endswith("b"):
+        return j  # byte and boolean literals are whole vectors already
     while True:
         k = j
         while k < n and text[k] == " ":
@@ -184,6 +187,8 @@ def _one_number(text, i):
         return i  # temporal literals are not in the subset
     m = _NUM.match(text, s)
     if not m:
+        return i
+    if s > i and (m.group().startswith("0x") or m.group().endswith("b")):
         return i
     return m.end()
 

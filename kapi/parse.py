@@ -222,6 +222,10 @@ def parse(text):
         raise KError(_parse_error_name(tok), text, pos) from None
     except UnexpectedInput as e:
         raise KError("parse", text, getattr(e, "pos_in_stream", 0) or 0) from None
+    except RecursionError:
+        raise KError("stack", text, 0) from None
+    except Exception as e:  # a literal the lexer let through but cannot be read
+        raise KError("parse", text, 0) from e
 
 
 def _parse_error_name(tok):
