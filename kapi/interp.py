@@ -67,6 +67,12 @@ class Interpreter:
         self._cache = OrderedDict()
         for name, b in self.keywords.items():
             b.interp = self
+        try:
+            from .api import install
+        except ImportError:  # the k-api package is optional while it is built
+            install = None
+        if install is not None:
+            install(self)
 
     # ------------------------------------------------------------------
     def _compile(self, src):

@@ -265,9 +265,23 @@ def _vx(x):
     return x
 
 
-add = atomic2(_arith(np.add, "add"))
-sub = atomic2(_arith(np.subtract, "subtract"))
-mul = atomic2(_arith(np.multiply, "multiply"))
+def _fast(general, pyop):
+    """Same-type long or float atoms (the common case) skip the dispatch."""
+    fast_types = (np.int64, np.float64)
+
+    def op(x, y):
+        tx = type(x)
+        if tx is type(y) and tx in fast_types:
+            return pyop(x, y)
+        return general(x, y)
+    op.__doc__ = general.__doc__
+    op.__name__ = general.__name__
+    return op
+
+
+add = _fast(atomic2(_arith(np.add, "add")), lambda x, y: x + y)
+sub = _fast(atomic2(_arith(np.subtract, "subtract")), lambda x, y: x - y)
+mul = _fast(atomic2(_arith(np.multiply, "multiply")), lambda x, y: x * y)
 add.__doc__ = "x+y  add (atomic; b x h i promote to int)"
 sub.__doc__ = "x-y  subtract"
 mul.__doc__ = "x*y  multiply"
