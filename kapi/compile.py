@@ -561,7 +561,8 @@ def _fold(cts, ctx):
     while i >= 0:
         t = cts[i]
         k = t.kind
-        if k in (COLON, VASSIGN) or (k == DCOLON and i >= 1 and cts[i - 1].kind == NOUN and _is_target(cts[i - 1])):
+        if k in (COLON, VASSIGN) or (k == DCOLON and i >= 1 and i < n - 1 and cts[i - 1].kind == NOUN
+                                     and _is_target(cts[i - 1])):
             if i == 0:
                 if k == COLON:
                     right = _return(right)

@@ -293,6 +293,8 @@ def index(x, i):
         raise KError("type")
     tx = V.qtype(x)
     if tx < 0:
+        if tx in (-7, -6, -5) and int(x) in (1, -1, 2, -2):
+            return _write_handle(int(x), i, x)
         raise KError("type")
     if ti < 0:
         if ti not in (-7, -6, -5, -4, -1):
@@ -323,6 +325,25 @@ def index(x, i):
     if len(i) == 0 and ti != 0:
         return x[:0] if type(x) is np.ndarray else []
     raise KError("type")
+
+
+def _write_handle(h, data, handle):
+    """`1 "text"` / `-1 "text"` write to stdout (-1 adds a newline); 2/-2 to stderr."""
+    import sys
+    t = V.qtype(data)
+    if t == 10 or t == -10:
+        lines = [V.pystr(data)]
+    elif t == 0 and all(V.qtype(s) in (10, -10) for s in data):
+        lines = [V.pystr(s) for s in data]
+        if h > 0:
+            lines = ["\n".join(lines) + "\n"]
+    else:
+        raise KError("type")
+    from .verbs.keywords import _INTERP
+    out = _INTERP[-1].out if (abs(h) == 1 and _INTERP) else (sys.stdout if abs(h) == 1 else sys.stderr)
+    text = "".join(s + "\n" for s in lines) if h < 0 else "".join(lines)
+    out.write(text)
+    return handle
 
 
 def _null_item(x):

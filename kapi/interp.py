@@ -28,7 +28,8 @@ def _is_assignment(expr):
     terms = expr[1]
     return (len(terms) >= 2 and terms[0][1][0] == "name"
             and len(terms[0][2]) <= 1 and all(p[0] == "args" for p in terms[0][2])
-            and terms[1][1][0] in ("colon", "verbassign", "dcolon") and not terms[1][2])
+            and terms[1][1][0] in ("colon", "verbassign", "dcolon") and not terms[1][2]
+            and (terms[1][1][0] != "dcolon" or len(terms) > 2))
 
 
 class Interpreter:
