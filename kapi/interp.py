@@ -69,11 +69,10 @@ class Interpreter:
         for name, b in self.keywords.items():
             b.interp = self
         try:
-            from .api import install
-        except ImportError:  # the k-api package is optional while it is built
-            install = None
-        if install is not None:
-            install(self)
+            from .api import install as _install
+            _install(self)
+        except ImportError:  # TEMPORARY: kapi/api is being written
+            pass
 
     # ------------------------------------------------------------------
     def _compile(self, src):

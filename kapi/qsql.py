@@ -14,7 +14,7 @@ select phrase.
 import numpy as np
 
 from . import values as V
-from .compile import Ctx, compile_expr, guard_node
+from .compile import compile_seq, Ctx, compile_expr, guard_node
 from .errors import KError
 from .funcs import null_like
 from .values import KDict, KTable, qtype
@@ -102,6 +102,21 @@ def compile_sql(prim, ctx):
     from_f = compile_expr(frm, ctx)
     sctx = Ctx(interp, ctx.frame, ctx.shift, ctx.scope, sql=True)
     cols = [e for e in cols if e[1]] if cols else []
+    limit = None
+    distinct = False
+    if kind == "select" and cols:
+        # select[n] ...: a bracket block first in the first phrase
+        t0 = cols[0][1][0]
+        if t0[1][0] == "block" and not t0[2]:
+            limit = compile_seq(t0[1][1], ctx)
+            rest = cols[0][1][1:]
+            cols = ([("expr", rest)] if rest else []) + cols[1:]
+    if kind == "select" and cols:
+        # select distinct ...: distinct rows of the result
+        ts = cols[0][1]
+        if len(ts) > 1 and ts[0][1][0] == "name" and ts[0][1][1] == "distinct" and not ts[0][2]:
+            distinct = True
+            cols = [("expr", ts[1:])] + cols[1:]
     by = [e for e in by if e[1]] if by else []
     where = [e for e in where if e[1]] if where else []
     wfs = [compile_expr(e, sctx) for e in where]
@@ -122,7 +137,20 @@ def compile_sql(prim, ctx):
                 if nm in bnames:
                     raise KError("dup names for cols/groups " + nm, ctx.frame, pos + ctx.shift)
         q = _Query(interp, kind, from_f, phrases, bys, wfs)
-    return guard_node(q.run, ctx, pos)
+    run = q.run
+    if distinct or limit is not None:
+        from .verbs.keywords import distinct as _distinct, sublist as _sublist
+        inner = run
+
+        def run(env):
+            r = inner(env)
+            if distinct:
+                r = _distinct(r)
+            if limit is not None:
+                n = limit(env)
+                r = _sublist(n, r)
+            return r
+    return guard_node(run, ctx, pos)
 
 
 # --------------------------------------------------------------------------

@@ -1116,6 +1116,8 @@ def roll(x, y):
     n = int(x)
     ty = qtype(y)
     g = rng()
+    if n == V.NULL_INT.get(-qtype(x)):
+        n = -(int(y) if ty in (-7, -6, -5) else V.count(y))  # 0N?x: a permutation
     if ty in (-7, -6, -5):
         m = int(y)
         if n < 0:

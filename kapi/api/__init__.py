@@ -1,0 +1,53 @@
+"""The ktorch k-api: verbs that drive PyTorch from q.
+
+Each k-api verb is one Python function registered with :func:`verb`; its
+docstring is its help text.  A variadic ktorch verb (``tensor(`randn;3 4)``)
+is written as ``fn(x)`` where ``x`` is the single k argument (an atom, a
+general list of the call's items, ...); verbs called with brackets and
+several arguments (``use[a;b]``) are registered with ``rank=2``.
+
+:func:`install` puts a :class:`~kapi.funcs.Builtin` for every verb into
+``interp.builtins`` (looked up after the globals).  Torch is imported
+lazily, on the first use of a verb that needs it (:func:`torch`).
+"""
+
+import importlib
+
+VERBS = {}          # name -> (fn, rank)
+_MODULES = ("registry", "tensor")
+
+
+def verb(name, rank=1):
+    """Register ``fn`` as the k-api verb ``name`` taking ``rank`` arguments."""
+    def reg(fn):
+        VERBS[name] = (fn, rank)
+        return fn
+    return reg
+
+
+_TORCH = None
+
+
+def torch():
+    """The torch module, imported on first use."""
+    global _TORCH
+    if _TORCH is None:
+        import torch as t
+        _TORCH = t
+    return _TORCH
+
+
+def load_all():
+    for mod in _MODULES:
+        importlib.import_module("." + mod, __name__)
+    return VERBS
+
+
+def install(interp):
+    """Make every k-api verb visible to q code run by ``interp``."""
+    from ..funcs import Builtin
+    for name, (fn, rank) in load_all().items():
+        b = Builtin(name, fn, rank)
+        b.interp = interp
+        interp.builtins[name] = b
+    return interp

@@ -1,0 +1,402 @@
+"""The registry of allocated torch objects and the verbs on api-pointers.
+
+An api-pointer is what ktorch hands back for an allocated object: a one-item
+general list holding a long (``[np.int64(id)]`` here).  Each interpreter has
+its own :class:`Registry` (``interp.registry``, created on first use) mapping
+ids to :class:`Obj` wrappers.  Ids are never reused, so a freed pointer stays
+stale (``'stale pointer``) for the life of the interpreter.
+
+Object kinds implement the :class:`Obj` protocol (``cls``, ``objtype``,
+``size``, ``tensors`` ...); later kinds (module, loss, optimizer, model)
+subclass :class:`Obj` and get ``class``/``size``/``free``/... for free.
+"""
+
+import numpy as np
+
+from .. import values as V
+from ..errors import KError
+from ..values import KDict, qtype
+from . import torch, verb
+
+
+# --------------------------------------------------------------------------
+# objects
+
+class Obj:
+    """Base of every registry object."""
+
+    cls = "object"
+
+    def objtype(self):
+        return self.cls
+
+    def tensors(self):
+        """The tensors the object holds (for elements, bytes, ref...)."""
+        return []
+
+    def size(self):
+        return np.int64(len(self.tensors()))
+
+    def tensorcount(self):
+        return np.int64(sum(1 for t in self.tensors() if t is not None))
+
+    def elements(self):
+        return np.int64(sum(t.numel() for t in self.tensors() if t is not None))
+
+    def bytes(self):
+        return np.int64(sum(t.numel() * t.element_size() for t in self.tensors() if t is not None))
+
+    def value(self):
+        """The k value of the object (``return``)."""
+        raise KError("return: expecting tensor, vector or dictionary, given " + self.cls)
+
+    def to(self, device=None, dtype=None, non_blocking=False):
+        raise KError("to: not implemented for " + self.cls)
+
+
+class TensorObj(Obj):
+    """A tensor (``t`` is None for an undefined tensor)."""
+
+    cls = "tensor"
+    __slots__ = ("t",)
+
+    def __init__(self, t):
+        self.t = t
+
+    def objtype(self):
+        return "sparse" if self.t is not None and self.t.is_sparse else "tensor"
+
+    def tensors(self):
+        return [self.t]
+
+    def size(self):
+        return np.array(self.t.shape if self.t is not None else [], dtype=np.int64)
+
+    def value(self):
+        from .convert import to_k
+        return to_k(self.t)
+
+    def to(self, device=None, dtype=None, non_blocking=False):
+        if self.t is not None:
+            self.t = _move(self.t, device, dtype, non_blocking)
+
+
+class VectorObj(Obj):
+    """A vector of tensors (a Python list)."""
+
+    cls = "vector"
+    __slots__ = ("v",)
+
+    def __init__(self, v):
+        self.v = v
+
+    def objtype(self):
+        return "tensor"
+
+    def tensors(self):
+        return self.v
+
+    def value(self):
+        from .convert import to_k
+        return V.collapse([to_k(t) for t in self.v]) if self.v else []
+
+    def to(self, device=None, dtype=None, non_blocking=False):
+        self.v[:] = [_move(t, device, dtype, non_blocking) for t in self.v]
+
+
+class DictObj(Obj):
+    """A dictionary of tensors (an insertion-ordered Python dict)."""
+
+    cls = "dictionary"
+    __slots__ = ("d",)
+
+    def __init__(self, d):
+        self.d = d
+
+    def objtype(self):
+        return "tensor"
+
+    def tensors(self):
+        return list(self.d.values())
+
+    def value(self):
+        from .convert import to_k
+        return KDict(V.syms(list(self.d)), [to_k(t) for t in self.d.values()])
+
+    def to(self, device=None, dtype=None, non_blocking=False):
+        for k, t in self.d.items():
+            self.d[k] = _move(t, device, dtype, non_blocking)
+
+
+def _move(t, device, dtype, non_blocking):
+    if t is None:
+        return t
+    with torch().no_grad():
+        u = t.to(device=device, dtype=dtype, non_blocking=non_blocking)
+    if u is not t:
+        u.requires_grad_(t.requires_grad)
+    return u
+
+
+# --------------------------------------------------------------------------
+# the registry
+
+class Registry:
+    """Allocated objects of one interpreter, by pointer id."""
+
+    BASE = 0x3000000
+
+    def __init__(self):
+        self.objs = {}
+        self.next = self.BASE
+
+    def __len__(self):
+        return len(self.objs)
+
+    def add(self, obj):
+        """Register ``obj``; returns its new api-pointer."""
+        self.next += 16
+        self.objs[self.next] = obj
+        return [np.int64(self.next)]
+
+    def get(self, ptr):
+        obj = self.objs.get(int(ptr[0]))
+        if obj is None:
+            raise KError("stale pointer")
+        return obj
+
+    def free(self, ptr):
+        if self.objs.pop(int(ptr[0]), None) is None:
+            raise KError("stale pointer")
+
+    def replace(self, ptr, obj):
+        self.objs[int(ptr[0])] = obj
+
+    def clear(self):
+        self.objs.clear()
+
+
+def registry(interp=None):
+    """The registry of ``interp`` (default: the running interpreter)."""
+    if interp is None:
+        from ..verbs.keywords import _interp
+        interp = _interp()
+    r = getattr(interp, "registry", None)
+    if r is None:
+        r = interp.registry = Registry()
+    return r
+
+
+# --------------------------------------------------------------------------
+# pointers and k names
+
+def is_ptr(x):
+    """True for an api-pointer: a one-item general list holding a long."""
+    return type(x) is list and len(x) == 1 and type(x[0]) is np.int64
+
+
+def find(x):
+    """The object behind pointer ``x`` or None if x is not a pointer
+    (a stale pointer raises)."""
+    if is_ptr(x):
+        return registry().get(x)
+    return None
+
+
+def new(obj):
+    return registry().add(obj)
+
+
+_TNAMES = {1: "boolean", 2: "guid", 4: "byte", 5: "short", 6: "int", 7: "long",
+           8: "real", 9: "double", 10: "char", 11: "symbol", 12: "timestamp",
+           13: "month", 14: "date", 15: "datetime", 16: "timespan", 17: "minute",
+           18: "second", 19: "time"}
+
+
+def kname(x):
+    """ktorch's description of a k value: ``long scalar``, ``double list``..."""
+    if is_ptr(x):
+        obj = registry().objs.get(int(x[0]))
+        if obj is not None:
+            return obj.cls
+    t = qtype(x)
+    if t == 0:
+        return "general list" if x else "empty list"
+    if t == 98:
+        return "table"
+    if t == 99:
+        return "keyed table" if V.is_keyed(x) else "dictionary"
+    if t == 101 and x is None:
+        return "null"
+    if t >= 100:
+        return "function"
+    name = _TNAMES.get(abs(t), "k type %d" % t)
+    return name + (" scalar" if t < 0 else " list")
+
+
+def need(x, fname, what="need allocated torch object, e.g. tensor, module"):
+    obj = find(x)
+    if obj is None:
+        raise KError("%s: %s, given %s" % (fname, what, kname(x)))
+    return obj
+
+
+# --------------------------------------------------------------------------
+# verbs
+
+def _empty(x):
+    return x is None or (type(x) is list and not x)
+
+
+@verb("free")
+def free(x):
+    """free ptr  release the object behind an api-pointer.
+free[] or free()  release every allocated object.
+free(p1;p2;..) or free dict  release every pointer in a list or dictionary."""
+    r = registry()
+    if _empty(x):
+        r.clear()
+        return None
+    if is_ptr(x):
+        r.free(x)
+        return None
+    items = x.values if isinstance(x, KDict) else x
+    if type(items) is list and all(is_ptr(p) for p in items):
+        ids = [int(p[0]) for p in items]
+        for i, j in enumerate(ids):
+            if j not in r.objs:
+                raise KError("free: stale pointer, element[%d] of given list" % i)
+        for j in ids:
+            r.objs.pop(j, None)
+        return None
+    raise KError("free: not a recognized pointer, unable to free, given " + kname(x))
+
+
+@verb("use", 2)
+def use(x, y):
+    """use[ptr;expr]  re-point a tensor, vector or dictionary pointer to the
+object returned by expr (whose own pointer becomes stale), or to a new
+tensor made from the k value expr. Returns null."""
+    r = registry()
+    a = find(x)
+    if not isinstance(a, (TensorObj, VectorObj, DictObj)):
+        raise KError("use: 1st arg must be tensor, vector or dictionary")
+    if is_ptr(y):
+        b = r.get(y)
+        if type(b) is not type(a):
+            raise KError("use: cannot re-assign %s to %s" % (a.cls, b.cls))
+        if int(x[0]) != int(y[0]):
+            r.replace(x, b)
+            r.free(y)
+        return None
+    if not isinstance(a, TensorObj):
+        raise KError("use: cannot re-assign %s to k value" % a.cls)
+    from .convert import to_tensor
+    r.replace(x, TensorObj(to_tensor(y)))
+    return None
+
+
+@verb("return")
+def return_(x):
+    """return ptr  the k value(s) of a tensor, vector or dictionary; the object is freed."""
+    obj = find(x)
+    if not isinstance(obj, (TensorObj, VectorObj, DictObj)):
+        raise KError("return: expecting tensor, vector or dictionary, given " +
+                     (obj.cls if obj is not None else kname(x)))
+    v = obj.value()
+    registry().free(x)
+    return v
+
+
+@verb("class")
+def class_(x):
+    """class ptr  the class of an allocated object: `tensor`vector`dictionary`module`loss`optimizer`model."""
+    return need(x, "class").cls
+
+
+@verb("objtype")
+def objtype(x):
+    """objtype ptr  the object's type: tensor type for tensors/vectors/dictionaries, module, loss or optimizer type."""
+    return need(x, "objtype", "requires an allocated torch object, e.g. module, loss or optimizer").objtype()
+
+
+@verb("size")
+def size(x):
+    """size ptr  tensor shape; count of tensors for a vector or dictionary; number of parameters for module, loss, optimizer or model."""
+    return need(x, "size").size()
+
+
+@verb("tensorcount")
+def tensorcount(x):
+    """tensorcount ptr  number of tensors held: 1 for a tensor, parameters+buffers for a module, buffers for an optimizer."""
+    return need(x, "tensorcount").tensorcount()
+
+
+@verb("elements")
+def elements(x):
+    """elements ptr  number of elements in the object's tensor storage."""
+    return need(x, "elements").elements()
+
+
+@verb("bytes")
+def bytes_(x):
+    """bytes ptr  bytes of the object's tensor storage."""
+    return need(x, "bytes").bytes()
+
+
+@verb("ptr")
+def ptr(x):
+    """ptr ptr  the address of the tensor's implementation (a long)."""
+    obj = need(x, "ptr")
+    ts = [t for t in obj.tensors() if t is not None]
+    if isinstance(obj, TensorObj):
+        return np.int64(ts[0]._cdata if ts else 0)
+    return np.int64(id(obj))
+
+
+def _refs(r, t):
+    n = 0
+    for o in r.objs.values():
+        n += sum(1 for u in o.tensors() if u is t)
+    return n
+
+
+@verb("ref")
+def ref(x):
+    """ref ptr  reference count of the tensor (handles and containers sharing it)."""
+    obj = need(x, "ref")
+    if isinstance(obj, TensorObj):
+        return np.int64(_refs(registry(), obj.t) if obj.t is not None else 1)
+    return np.int64(sum(1 for o in registry().objs.values() if o is obj))
+
+
+@verb("addref")
+def addref(x):
+    """addref ptr  a new pointer sharing the same tensor (or object); the reference count goes up by one."""
+    obj = need(x, "addref", "not implemented for")
+    if isinstance(obj, TensorObj):
+        return new(TensorObj(obj.t))
+    return new(obj)
+
+
+@verb("obj")
+def obj_(x):
+    """obj[]  table of allocated objects: ptr class device dtype size elements bytes."""
+    from ..values import KTable
+    r = registry()
+    rows = sorted(r.objs.items(), reverse=True)
+    ptrs, cls, dev, dt, sz, el, by = [], [], [], [], [], [], []
+    from .convert import dtype_name
+    for j, o in rows:
+        ts = [t for t in o.tensors() if t is not None]
+        ptrs.append(j)
+        cls.append(o.cls)
+        dev.append(str(ts[0].device) if ts else "cpu")
+        dt.append(dtype_name(ts[0].dtype) if isinstance(o, TensorObj) and ts else "")
+        sz.append(o.size())
+        el.append(int(o.elements()))
+        by.append(int(o.bytes()))
+    return KTable(("ptr", "class", "device", "dtype", "size", "elements", "bytes"),
+                  [np.array(ptrs, dtype=np.int64), V.syms(cls), V.syms(dev), V.syms(dt),
+                   V.collapse(sz) if sz else [], np.array(el, dtype=np.int64),
+                   np.array(by, dtype=np.int64)])
