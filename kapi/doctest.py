@@ -6,6 +6,7 @@ a case passes when every input in it prints exactly what follows it
 (trailing spaces ignored).  Each file runs in one fresh interpreter.
 """
 
+import os
 import sys
 
 
@@ -42,7 +43,9 @@ def parse_transcript(text):
     return cases
 
 
-def run_file(path, out=sys.stdout, mask=None):
+def run_file(path, out=sys.stdout, mask=None, failures=None):
+    """Run one transcript file; returns (passed, failed). The first input
+    line number of each failing case is appended to ``failures``."""
     from .interp import Interpreter
     from .errors import KExit
     with open(path, encoding="utf-8") as f:
@@ -71,6 +74,8 @@ def run_file(path, out=sys.stdout, mask=None):
             passed += 1
         else:
             failed += 1
+            if failures is not None:
+                failures.append("%s:%d" % (os.path.basename(path), case[0][2]))
             for r in report:
                 print(r, file=out)
     return passed, failed

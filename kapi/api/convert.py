@@ -1,0 +1,158 @@
+"""k values <-> torch tensors, keeping q types and shapes.
+
+=========  =============  =========
+q          torch dtype    ktorch
+=========  =============  =========
+boolean    bool           `bool
+byte       uint8          `byte
+char       int8           `char
+short      int16          `short
+int        int32          `int
+long       int64          `long
+real       float32        `float
+float      float64        `double
+=========  =============  =========
+
+A matrix is a general list of equal-length vectors (any depth); a 0-d tensor
+gives an atom.  half/bfloat16 tensors come back as reals.
+"""
+
+import numpy as np
+
+from .. import values as V
+from ..errors import KError
+from ..values import KDict, KTable, qtype
+from . import torch
+
+# numpy dtype of a k vector -> ktorch dtype name
+_NP2NAME = {np.dtype(np.bool_): "bool", np.dtype(np.uint8): "byte", np.dtype("S1"): "char",
+            np.dtype(np.int16): "short", np.dtype(np.int32): "int", np.dtype(np.int64): "long",
+            np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
+DTYPE_NAMES = ("bool", "byte", "char", "short", "int", "long", "half", "bfloat",
+               "float", "double", "cfloat", "cdouble")
+_dtypes = None
+
+
+def dtypes():
+    """ktorch dtype name -> torch.dtype (built on first use)."""
+    global _dtypes
+    if _dtypes is None:
+        t = torch()
+        _dtypes = {"bool": t.bool, "byte": t.uint8, "char": t.int8, "short": t.int16,
+                   "int": t.int32, "long": t.int64, "half": t.float16, "bfloat": t.bfloat16,
+                   "float": t.float32, "double": t.float64, "cfloat": t.complex64,
+                   "cdouble": t.complex128}
+    return _dtypes
+
+
+def dtype_name(dt):
+    for k, v in dtypes().items():
+        if v == dt:
+            return k
+    return str(dt).replace("torch.", "")
+
+
+def _kname(x):
+    from .registry import kname
+    return kname(x)
+
+
+def _leaf(x):
+    """numpy array for an atom or vector, or raise the ktorch type error."""
+    t = qtype(x)
+    if t == -10:
+        return np.array(x if isinstance(x, bytes) else bytes(x), dtype="S1").reshape(())
+    if t in (-1, -4, -5, -6, -7, -8, -9):
+        return np.asarray(x)
+    if t in (1, 4, 5, 6, 7, 8, 9, 10):
+        return x
+    raise KError("no torch type found for k: " + _kname(x))
+
+
+def _sig(x):
+    """(k type, shape) of a rectangular k value; raises ktorch's errors."""
+    if type(x) is not list:
+        a = _leaf(x)
+        return qtype(x), a.shape
+    if not x:
+        return 0, (0,)
+    return _sig_list(x, 1)
+
+
+def _sig_list(x, depth):
+    sigs = []
+    for item in x:
+        if type(item) is list and item:
+            sigs.append(_sig_list(item, depth + 1))
+        elif type(item) is list:
+            sigs.append((0, (0,)))
+        else:
+            sigs.append((qtype(_leaf_check(item)), np.shape(item)))
+    t0, s0 = sigs[0]
+    for item, (t, s) in zip(x[1:], sigs[1:]):
+        if t != t0:
+            raise KError("type mismatch at depth %d, %s vs %s" % (depth, _kname(x[0]), _kname(item)))
+        if s != s0:
+            i = next((k for k in range(min(len(s), len(s0))) if s[k] != s0[k]), 0)
+            raise KError("dimension mismatch at depth %d, %d vs %d" % (depth + i, s0[i], s[i]))
+    return t0, (len(x),) + tuple(s0)
+
+
+def _leaf_check(item):
+    _leaf(item)
+    return item
+
+
+def _stack(x):
+    if type(x) is not list:
+        return _leaf(x)
+    return np.stack([_stack(i) for i in x]) if x else np.empty(0, dtype=np.float32)
+
+
+def to_tensor(x, dtype=None, device=None):
+    """A new tensor from k value ``x`` (None -> undefined tensor)."""
+    t = torch()
+    if x is None:
+        return None
+    if isinstance(x, (KDict, KTable)) or (qtype(x) >= 100):
+        raise KError("no torch type found for k: " + _kname(x))
+    _sig(x)
+    a = _stack(x)
+    if type(x) is list and not x:
+        r = t.empty(0)
+    else:
+        if a.dtype == np.dtype("S1"):
+            a = a.view(np.int8)
+        r = t.from_numpy(np.array(a, copy=True))
+    if dtype is not None or device is not None:
+        r = r.to(device=device, dtype=dtype)
+    return r
+
+
+def to_k(t):
+    """The k value of tensor ``t`` (detached, on cpu)."""
+    if t is None:
+        return None
+    T = torch()
+    t = t.detach()
+    if t.is_sparse:
+        t = t.to_dense()
+    if t.device.type != "cpu":
+        t = t.cpu()
+    if t.dtype in (T.float16, T.bfloat16):
+        t = t.float()
+    if t.is_complex():
+        raise KError("nyi: complex tensor to k")
+    a = t.numpy()
+    if a.dtype == np.int8:
+        a = a.view("S1")
+    if a.ndim == 0:
+        v = a[()]
+        return bytes(v) if a.dtype == np.dtype("S1") else v
+    return _nest(a)
+
+
+def _nest(a):
+    if a.ndim == 1:
+        return np.array(a, copy=True)
+    return [_nest(a[i]) for i in range(a.shape[0])]
