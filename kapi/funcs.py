@@ -227,10 +227,24 @@ def rank_of(f):
 # --------------------------------------------------------------------------
 # application and indexing
 
+def _deref(name):
+    """A symbol applied as a function names a global (`f@x, `cls@\\:o)."""
+    from .verbs.keywords import _interp
+    it = _interp()
+    v = it.globals.get(name)
+    if v is None:
+        v = it.keywords.get(name) or it.builtins.get(name)
+    if v is None:
+        raise KError(name)
+    return v
+
+
 def call(f, args):
     """Apply any k value to a Python list of arguments (bracket application)."""
     if isinstance(f, KFunc):
         return f.call(args)
+    if type(f) is str:
+        return call(_deref(f), args)
     if any(a is ELIDED for a in args):
         args = [None if a is ELIDED else a for a in args]
     return index_depth(f, args)
@@ -240,6 +254,8 @@ def apply1(f, x):
     """Juxtaposition ``f x``: call a function or index a value."""
     if isinstance(f, KFunc):
         return f.call([x])
+    if type(f) is str and f and not f.startswith(":"):
+        return apply1(_deref(f), x)
     return index(f, x)
 
 

@@ -1,0 +1,689 @@
+"""tensor, vector and dict; seed, grad, gradflag, to and the tensor attributes."""
+
+import numpy as np
+
+from .. import values as V
+from ..errors import KError
+from ..values import KDict, qtype
+from . import torch, verb
+from .convert import DTYPE_NAMES, dtype_name, dtypes, to_k, to_tensor
+from .registry import (DictObj, TensorObj, VectorObj, find, is_ptr, kname, need,
+                       new, registry)
+
+MODES = ("arange", "empty", "eye", "full", "linspace", "logspace", "ones", "rand",
+         "randint", "randn", "randperm", "range", "zeros")
+INTS = (-7, -6, -5, -4)
+
+
+def _torch_error(e):
+    """A KError from a torch exception: its first line."""
+    msg = str(e).strip().split("\n")[0]
+    return KError(msg)
+
+
+class Opts:
+    """Parsed tensor options (ktorch's device/dtype/layout/grad/pin/memory symbols)."""
+
+    __slots__ = ("device", "dtype", "grad", "layout", "pin", "memory")
+
+    def __init__(self):
+        self.device = self.dtype = self.grad = self.layout = self.pin = self.memory = None
+
+    def kw(self):
+        d = {}
+        if self.device is not None:
+            d["device"] = self.device
+        if self.dtype is not None:
+            d["dtype"] = self.dtype
+        return d
+
+
+def cuda_ok():
+    t = torch()
+    return t.cuda.is_available()
+
+
+def parse_device(s):
+    """torch device for a device symbol, or None if s is not one."""
+    if s == "cpu":
+        return "cpu"
+    if s == "cuda" or (s.startswith("cuda:") and s[5:].isdigit()):
+        if not cuda_ok():
+            raise KError("unrecognized tensor option: `" + s)
+        return s
+    return None
+
+
+def is_opts(x):
+    t = qtype(x)
+    return t == -11 or (t == 11 and len(x) > 0)
+
+
+def parse_opts(x):
+    """Opts from a symbol or symbol list; unknown symbols give ktorch's error."""
+    o = Opts()
+    for s in ([x] if isinstance(x, str) else list(x)):
+        s = str(s)
+        d = parse_device(s)
+        if d is not None:
+            o.device = d
+        elif s in DTYPE_NAMES:
+            o.dtype = dtypes()[s]
+        elif s in ("grad", "nograd"):
+            o.grad = s == "grad"
+        elif s in ("strided", "sparse"):
+            o.layout = s
+        elif s in ("pinned", "unpinned"):
+            o.pin = s == "pinned"
+        elif s in ("preserve", "contiguous", "channel2d", "channel3d"):
+            o.memory = s
+        else:
+            raise KError("unrecognized tensor option: `" + s)
+    return o
+
+
+def _finish(t, o):
+    """Apply layout/grad/pin options to a new tensor."""
+    try:
+        if o is not None:
+            if o.layout == "sparse":
+                t = t.to_sparse()
+            if o.pin:
+                t = t.pin_memory()
+            if o.grad:
+                t.requires_grad_(True)
+    except RuntimeError as e:
+        raise _torch_error(e) from None
+    return t
+
+
+def tensor_of(x, what="tensor"):
+    """The TensorObj behind pointer x, or a KError."""
+    obj = find(x)
+    if not isinstance(obj, TensorObj):
+        raise KError("%s: expecting tensor, given %s" % (what, obj.cls if obj else kname(x)))
+    return obj
+
+
+def _size(x, what):
+    t = qtype(x)
+    if t in INTS:
+        return (int(x),)
+    if t in (7, 6, 5, 4):
+        return tuple(int(i) for i in x)
+    if type(x) is list and not x:
+        return ()
+    raise KError("%s: expecting size as long scalar or list, given %s" % (what, kname(x)))
+
+
+def _num(x, what):
+    t = qtype(x)
+    if t in INTS or t == -1:
+        return int(x)
+    if t in (-8, -9):
+        return float(x)
+    raise KError("%s: expecting numeric scalar, given %s" % (what, kname(x)))
+
+
+def _refill(out, new_t):
+    """Resize tensor ``out`` in place to hold ``new_t`` (values cast to out's dtype)."""
+    g = out.requires_grad
+    with torch().no_grad():
+        if g:
+            out.requires_grad_(False)
+        try:
+            out.resize_(new_t.shape)
+            out.copy_(new_t)
+        finally:
+            if g:
+                out.requires_grad_(True)
+
+
+# --------------------------------------------------------------------------
+# creation modes
+
+def _mode(x):
+    T = torch()
+    mode = x[0]
+    args = list(x[1:])
+    o = out = None
+    if args and is_opts(args[-1]):
+        o = parse_opts(args.pop())
+    elif len(args) > 1 and is_ptr(args[-1]) and mode != "full" or (mode == "full" and len(args) == 3 and is_ptr(args[-1])):
+        out = tensor_of(args.pop(), mode).t
+    like = None
+    if args and is_ptr(args[0]) and mode in ("zeros", "ones", "empty", "rand", "randn", "full", "randint"):
+        like = tensor_of(args.pop(0), mode).t
+    kw = o.kw() if o else {}
+    if out is not None:
+        kw = {"dtype": out.dtype, "device": out.device}
+    try:
+        if mode in ("zeros", "ones", "empty", "rand", "randn"):
+            if like is not None:
+                if args:
+                    raise KError("%s: unexpected arg(s) after input tensor" % mode)
+                kw = {"dtype": like.dtype, "device": like.device, **(o.kw() if o else {})}
+                size = tuple(like.shape)
+            else:
+                if len(args) != 1:
+                    raise KError("%s: expecting size, given %d arg(s)" % (mode, len(args)))
+                size = _size(args[0], mode)
+            r = getattr(T, mode)(size, **kw)
+        elif mode == "full":
+            if like is not None:
+                size = tuple(like.shape)
+                kw = {"dtype": like.dtype, "device": like.device, **(o.kw() if o else {})}
+            else:
+                if len(args) != 2:
+                    raise KError("full: expecting size and fill value")
+                size = _size(args.pop(0), mode)
+            if len(args) != 1:
+                raise KError("full: expecting size and fill value")
+            v = args[0]
+            if qtype(v) == -1:
+                v = bool(v)
+            else:
+                v = _num(v, mode)
+            if "dtype" not in kw and isinstance(v, (int, bool)) and not isinstance(v, float):
+                kw["dtype"] = T.bool if isinstance(v, bool) else T.get_default_dtype()
+            r = T.full(size, v, **kw)
+        elif mode == "randint":
+            if like is not None:
+                size = tuple(like.shape)
+                kw = {"dtype": like.dtype, "device": like.device, **(o.kw() if o else {})}
+                lims = [_num(a, mode) for a in args]
+            else:
+                if len(args) not in (2, 3):
+                    raise KError("randint: expecting (high;size) or (low;high;size)")
+                size = _size(args[-1], mode)
+                lims = [_num(a, mode) for a in args[:-1]]
+            if len(lims) == 1:
+                lims = [0] + lims
+            r = T.randint(int(lims[0]), int(lims[1]), size, **kw)
+        elif mode == "randperm":
+            if len(args) != 1:
+                raise KError("randperm: expecting n")
+            r = T.randperm(_num(args[0], mode), **kw)
+        elif mode in ("arange", "range"):
+            if not 1 <= len(args) <= 3:
+                raise KError("%s: expecting (end), (start;end) or (start;end;step)" % mode)
+            nums = [_num(a, mode) for a in args]
+            if mode == "arange":
+                if len(nums) == 1:
+                    nums = [0] + nums
+                if "dtype" not in kw and any(isinstance(n, float) for n in nums):
+                    kw["dtype"] = T.get_default_dtype()
+                r = T.arange(*nums, **kw)
+            else:
+                if len(nums) == 1:
+                    raise KError("range: expecting (start;end) or (start;end;step)")
+                start, end = nums[0], nums[1]
+                step = nums[2] if len(nums) == 3 else 1
+                n = int(np.floor((end - start) / step)) + 1
+                kw.setdefault("dtype", T.get_default_dtype())
+                r = (start + step * T.arange(max(n, 0), dtype=T.float64)).to(**kw)
+        elif mode in ("linspace", "logspace"):
+            if len(args) not in (3, 4) or (mode == "linspace" and len(args) != 3):
+                raise KError("%s: expecting (start;end;steps%s)" % (mode, ";base" if mode == "logspace" else ""))
+            nums = [_num(a, mode) for a in args]
+            if mode == "linspace":
+                r = T.linspace(nums[0], nums[1], int(nums[2]), **kw)
+            else:
+                base = nums[3] if len(nums) == 4 else 10.0
+                r = T.logspace(nums[0], nums[1], int(nums[2]), base=base, **kw)
+        elif mode == "eye":
+            if len(args) not in (1, 2):
+                raise KError("eye: expecting (n) or (n;m)")
+            r = T.eye(*[int(_num(a, mode)) for a in args], **kw)
+        else:  # pragma: no cover
+            raise KError("tensor: unrecognized creation mode `" + mode)
+    except (RuntimeError, TypeError, ValueError) as e:
+        raise _torch_error(e) from None
+    if out is not None:
+        _refill(out, r)
+        return None
+    return new(TensorObj(_finish(r, o)))
+
+
+# --------------------------------------------------------------------------
+# tensor
+
+def _index(t, args):
+    """tensor(ptr;ind) / tensor(ptr;dim;ind)."""
+    try:
+        if len(args) == 1:
+            return t[_ind(args[0])]
+        if len(args) == 2:
+            return t.select(int(args[0]), _ind(args[1])) if qtype(args[1]) in INTS else \
+                t.index_select(int(args[0]), torch().as_tensor(np.asarray(args[1], dtype=np.int64)))
+    except (IndexError, RuntimeError) as e:
+        raise _torch_error(e) from None
+    raise KError("tensor: expecting (ptr;ind) or (ptr;dim;ind)")
+
+
+def _ind(x):
+    t = qtype(x)
+    if t in INTS:
+        return int(x)
+    if t in (7, 6, 5, 4):
+        return torch().as_tensor(np.asarray(x, dtype=np.int64))
+    raise KError("tensor: index expected as long scalar or list, given " + kname(x))
+
+
+@verb("tensor")
+def tensor(x):
+    """tensor value  a tensor from a k value; tensor(value;options) with options
+symbols for device (`cpu`cuda), dtype (`bool`byte`char`short`int`long`half`float`double)
+and `grad`nograd; tensor(value;ptr) copies the value into an existing tensor.
+tensor[] an undefined tensor; tensor() an empty one.
+tensor ptr  the k value of a tensor; tensor(ptr;ind), tensor(ptr;dim;ind) an index;
+tensor vec / tensor dict  pointers to the tensors of a vector or dictionary;
+tensor(vec;ind) / tensor(dict;key)  pointer(s) to selected tensors.
+tensor(mode;size;options)  creation modes `zeros`ones`empty`rand`randn (size or
+input tensor), (`full;size;value), (`randint;[low;]high;size), (`randperm;n),
+(`arange;[start;]end[;step]), (`range;start;end[;step]),
+(`linspace;start;end;steps), (`logspace;start;end;steps[;base]), (`eye;n[;m]);
+a final tensor pointer instead of options refills that tensor in place."""
+    if x is None:
+        return new(TensorObj(None))
+    if type(x) is list and not x:
+        return new(TensorObj(torch().empty(0)))
+    obj = find(x)
+    if obj is not None:
+        if isinstance(obj, TensorObj):
+            return obj.value()
+        if isinstance(obj, VectorObj):
+            return [new(TensorObj(t)) for t in obj.v]
+        if isinstance(obj, DictObj):
+            return KDict(V.syms(list(obj.d)), [new(TensorObj(t)) for t in obj.d.values()])
+        raise KError("tensor: not implemented for " + obj.cls)
+    if type(x) is list:
+        h = x[0]
+        if isinstance(h, str) and h in MODES:
+            return _mode(x)
+        hobj = find(h)
+        if hobj is not None:
+            if isinstance(hobj, TensorObj):
+                if hobj.t is None:
+                    raise KError("tensor: undefined tensor")
+                return to_k(_index(hobj.t, x[1:]))
+            if isinstance(hobj, VectorObj) and len(x) == 2:
+                return _vsel(hobj, x[1], lambda t: new(TensorObj(t)))
+            if isinstance(hobj, DictObj) and len(x) == 2:
+                return _dsel(hobj, x[1], lambda t: new(TensorObj(t)))
+            raise KError("tensor: unexpected arg(s) with %s pointer" % hobj.cls)
+        if len(x) == 2 and is_opts(x[1]):
+            o = parse_opts(x[1])
+            try:
+                t = to_tensor(x[0], **o.kw())
+                if t is None:
+                    return new(TensorObj(None))
+            except RuntimeError as e:
+                raise _torch_error(e) from None
+            return new(TensorObj(_finish(t, o)))
+        if len(x) == 2 and is_ptr(x[1]):
+            out = tensor_of(x[1]).t
+            if out is None:
+                raise KError("tensor: output tensor is undefined")
+            _refill(out, to_tensor(x[0]))
+            return None
+    if isinstance(x, str):
+        raise KError("no torch type found for k: symbol scalar")
+    return new(TensorObj(to_tensor(x)))
+
+
+# --------------------------------------------------------------------------
+# vector
+
+def _vindex(obj, i):
+    n = len(obj.v)
+    j = int(i)
+    if not -n <= j < n:
+        raise KError("vector: index %d invalid for vector of %d tensor%s" % (j, n, "" if n == 1 else "s"))
+    return j % n if n else j
+
+
+def _vsel(obj, ind, fn):
+    t = qtype(ind)
+    if t in INTS:
+        return fn(obj.v[_vindex(obj, ind)])
+    if t in (7, 6, 5, 4):
+        return V.collapse([fn(obj.v[_vindex(obj, i)]) for i in ind]) if fn is to_k else \
+            [fn(obj.v[_vindex(obj, i)]) for i in ind]
+    raise KError("vector: expecting long index or indices, given " + kname(ind))
+
+
+def _take(x, r, taken):
+    """A tensor from an input: a k value, or a tensor pointer (consumed later)."""
+    obj = find(x)
+    if obj is not None:
+        if not isinstance(obj, TensorObj):
+            raise KError("expecting tensor pointer or k array, given " + obj.cls)
+        taken.append(x)
+        return obj.t
+    try:
+        return to_tensor(x)
+    except RuntimeError as e:
+        raise _torch_error(e) from None
+
+
+def _consume(taken):
+    r = registry()
+    for p in taken:
+        r.objs.pop(int(p[0]), None)
+
+
+@verb("vector")
+def vector(x):
+    """vector(in1;in2;..)  a vector of tensors from k arrays and/or tensor pointers
+(tensor pointers are consumed); vector ptr  the k values of the vector;
+vector(ptr;ind)  value(s) at index(es); vector(ptr;ind;val)  replace tensor(s),
+returns null."""
+    obj = find(x)
+    if obj is not None:
+        if isinstance(obj, VectorObj):
+            return obj.value()
+        if isinstance(obj, TensorObj):
+            taken = []
+            t = _take(x, registry(), taken)
+            _consume(taken)
+            return new(VectorObj([t]))
+        raise KError("vector: not implemented for " + obj.cls)
+    if type(x) is list and x and isinstance(find(x[0]), VectorObj):
+        v = find(x[0])
+        if len(x) == 2:
+            return _vsel(v, x[1], to_k)
+        if len(x) == 3:
+            ind, val = x[1], x[2]
+            taken = []
+            if qtype(ind) in INTS:
+                j = _vindex(v, ind)
+                t = _take(val, registry(), taken)
+                _consume(taken)
+                v.v[j] = t
+                return None
+            if qtype(ind) in (7, 6, 5, 4):
+                vals = val if type(val) is list else [val[i] for i in range(len(val))]
+                if len(vals) != len(ind):
+                    raise KError("vector: %d indices but %d values" % (len(ind), len(vals)))
+                js = [_vindex(v, i) for i in ind]
+                ts = [_take(a, registry(), taken) for a in vals]
+                _consume(taken)
+                for j, t in zip(js, ts):
+                    v.v[j] = t
+                return None
+            raise KError("vector: expecting long index or indices, given " + kname(ind))
+        raise KError("vector: expecting (ptr;ind) or (ptr;ind;val)")
+    if x is None or (type(x) is list and not x):
+        return new(VectorObj([]))
+    items = x if type(x) is list else [x]
+    if type(x) is np.ndarray:
+        items = [x]
+    taken = []
+    ts = [_take(i, registry(), taken) for i in items]
+    _consume(taken)
+    return new(VectorObj(ts))
+
+
+# --------------------------------------------------------------------------
+# dict
+
+def _keys(k, what="dict"):
+    t = qtype(k)
+    if t == -11:
+        return [k]
+    if t == 11:
+        return [str(s) for s in k]
+    raise KError("%s: expecting symbol key(s), given %s" % (what, kname(k)))
+
+
+def _dsel(obj, key, fn):
+    ks = _keys(key)
+    for k in ks:
+        if k not in obj.d:
+            raise KError("dict: key `%s not found" % k)
+    if qtype(key) == -11:
+        return fn(obj.d[key])
+    vals = [fn(obj.d[k]) for k in ks]
+    return V.collapse(vals) if fn is to_k else vals
+
+
+def _dict_items(keys, vals):
+    ks = _keys(keys)
+    if len(ks) == 1 and qtype(keys) == -11:
+        vals = [vals]
+    elif type(vals) is not list:
+        vals = [V.item(vals, i) for i in range(V.count(vals))]
+    if len(ks) != len(vals):
+        raise KError("dict: %d key(s) but %d value(s)" % (len(ks), len(vals)))
+    if len(set(ks)) != len(ks):
+        raise KError("dict: duplicate keys")
+    taken = []
+    ts = [_take(v, registry(), taken) for v in vals]
+    return ks, ts, taken
+
+
+@verb("dict")
+def dict_(x):
+    """dict kdict or dict(keys;values)  a dictionary of tensors from k arrays and/or
+tensor pointers (consumed); dict ptr  the k dictionary; dict(ptr;key(s))
+value(s) for key(s); dict(ptr;key(s);val(s))  set or add entries, returns null."""
+    obj = find(x)
+    if obj is not None:
+        if isinstance(obj, DictObj):
+            return obj.value()
+        raise KError("dict: not implemented for " + obj.cls)
+    if isinstance(x, KDict):
+        ks, ts, taken = _dict_items(x.keys, x.values)
+        _consume(taken)
+        return new(DictObj(dict(zip(ks, ts))))
+    if type(x) is list and x and isinstance(find(x[0]), DictObj):
+        d = find(x[0])
+        if len(x) == 2:
+            return _dsel(d, x[1], to_k)
+        if len(x) == 3:
+            ks = _keys(x[1])
+            vals = [x[2]] if qtype(x[1]) == -11 else x[2]
+            if type(vals) is not list:
+                vals = [V.item(vals, i) for i in range(V.count(vals))]
+            if len(ks) != len(vals):
+                raise KError("dict: %d key(s) but %d value(s)" % (len(ks), len(vals)))
+            taken = []
+            ts = [_take(v, registry(), taken) for v in vals]
+            _consume(taken)
+            for k, t in zip(ks, ts):
+                d.d[k] = t
+            return None
+        raise KError("dict: expecting (ptr;key) or (ptr;key;val)")
+    if type(x) is list and len(x) == 2 and qtype(x[0]) in (-11, 11):
+        ks, ts, taken = _dict_items(x[0], x[1])
+        _consume(taken)
+        return new(DictObj(dict(zip(ks, ts))))
+    if x is None or (type(x) is list and not x):
+        return new(DictObj({}))
+    raise KError("dict: expecting k dictionary or (keys;values), given " + kname(x))
+
+
+# --------------------------------------------------------------------------
+# seed, grad, gradflag, to, attributes
+
+@verb("seed")
+def seed(x):
+    """seed n  seed PyTorch's random generators (torch.manual_seed n); seed[] the initial seed."""
+    if x is None or (type(x) is list and not x):
+        return np.int64(torch().initial_seed())
+    if qtype(x) not in INTS:
+        raise KError("seed: expecting long scalar, given " + kname(x))
+    torch().manual_seed(int(x))
+    return None
+
+
+_GRAD_ERR = "unexpected arg(s) for gradient, expecting tensor (enlist to return gradient ptr)"
+
+
+@verb("grad")
+def grad(x):
+    """grad ptr  the gradient of a tensor as a k value, or :: if undefined;
+grad enlist ptr  a tensor pointer to the gradient."""
+    obj = find(x)
+    if isinstance(obj, TensorObj):
+        g = obj.t.grad if obj.t is not None else None
+        return None if g is None else to_k(g)
+    if type(x) is list and len(x) == 1 and is_ptr(x[0]):
+        obj = find(x[0])
+        if isinstance(obj, TensorObj):
+            g = obj.t.grad if obj.t is not None else None
+            if g is None:
+                raise KError("no gradient defined")
+            return new(TensorObj(g))
+    raise KError(_GRAD_ERR)
+
+
+def _flag(x):
+    if qtype(x) != -1:
+        raise KError("gradflag: expecting boolean flag, given " + kname(x))
+    return bool(x)
+
+
+def _setgrad(t, b):
+    if t is None:
+        return
+    try:
+        t.requires_grad_(b)
+    except RuntimeError as e:
+        raise _torch_error(e) from None
+
+
+@verb("gradflag")
+def gradflag(x):
+    """gradflag ptr  requires-grad flag(s): boolean for a tensor, list for a vector,
+dictionary for a dictionary; gradflag(ptr;flag) set it for all tensors;
+gradflag(vector;indices[;flag]) / gradflag(dict;keys[;flag]) get/set selected ones."""
+    obj = find(x)
+    args = []
+    if obj is None and type(x) is list and x:
+        obj = find(x[0])
+        args = x[1:]
+    if obj is None:
+        raise KError("gradflag: expecting tensor, vector or dictionary, given " + kname(x))
+    if isinstance(obj, TensorObj):
+        if not args:
+            return np.bool_(obj.t is not None and obj.t.requires_grad)
+        if len(args) == 1:
+            _setgrad(obj.t, _flag(args[0]))
+            return None
+    elif isinstance(obj, VectorObj):
+        if not args:
+            return np.array([t.requires_grad for t in obj.v], dtype=bool)
+        if len(args) == 1 and qtype(args[0]) == -1:
+            b = _flag(args[0])
+            for t in list(obj.v):
+                _setgrad(t, b)
+            return None
+        sel = _vsel(obj, args[0], lambda t: t)
+        sel = sel if isinstance(sel, list) else [sel]
+        if len(args) == 1:
+            r = np.array([t.requires_grad for t in sel], dtype=bool)
+            return r[0] if qtype(args[0]) in INTS else r
+        if len(args) == 2:
+            b = _flag(args[1])
+            for t in sel:
+                _setgrad(t, b)
+            return None
+    elif isinstance(obj, DictObj):
+        if not args:
+            return KDict(V.syms(list(obj.d)), np.array([t.requires_grad for t in obj.d.values()], dtype=bool))
+        if len(args) == 1 and qtype(args[0]) == -1:
+            b = _flag(args[0])
+            for t in obj.d.values():
+                _setgrad(t, b)
+            return None
+        sel = _dsel(obj, args[0], lambda t: t)
+        sel = sel if isinstance(sel, list) else [sel]
+        if len(args) == 1:
+            r = np.array([t.requires_grad for t in sel], dtype=bool)
+            return r[0] if qtype(args[0]) == -11 else r
+        if len(args) == 2:
+            b = _flag(args[1])
+            for t in sel:
+                _setgrad(t, b)
+            return None
+    else:
+        setter = getattr(obj, "gradflag", None)
+        if setter is not None:
+            return setter(args)
+    raise KError("gradflag: unexpected arg(s) for " + obj.cls)
+
+
+@verb("to")
+def to(x):
+    """to(ptr;options)  move a tensor, vector or dictionary (later: module, loss) to a
+device and/or dtype, e.g. to(t;`cpu`double); to(ptr;tensor) to the device and dtype
+of an example tensor; to(ptr;options;async). Returns null."""
+    if type(x) is not list or len(x) not in (2, 3) or find(x[0]) is None:
+        raise KError("to: expecting (ptr;options), (ptr;tensor) or (ptr;options;async)")
+    obj = find(x[0])
+    nb = False
+    if len(x) == 3:
+        if qtype(x[2]) != -1:
+            raise KError("to: 3rd arg expected to be boolean async flag, given " + kname(x[2]))
+        nb = bool(x[2])
+    ex = find(x[1])
+    if isinstance(ex, TensorObj):
+        device, dtype = ex.t.device, ex.t.dtype
+    elif is_opts(x[1]):
+        o = parse_opts(x[1])
+        device, dtype = o.device, o.dtype
+        if device is None and dtype is None:
+            raise KError("to: no device or datatype specified")
+    else:
+        raise KError("to: 2nd arg expected to be tensor option(s) or tensor, given " + kname(x[1]))
+    try:
+        obj.to(device=device, dtype=dtype, non_blocking=nb)
+    except RuntimeError as e:
+        raise _torch_error(e) from None
+    return None
+
+
+def _tensor_attr(x, what):
+    obj = need(x, what)
+    ts = [t for t in obj.tensors() if t is not None]
+    if not ts:
+        raise KError("%s: no tensor defined" % what)
+    return obj, ts[0]
+
+
+@verb("dtype")
+def dtype(x):
+    """dtype ptr  data type of a tensor; dtype[] the default; dtype`double set the default."""
+    T = torch()
+    if x is None or (type(x) is list and not x):
+        return dtype_name(T.get_default_dtype())
+    if isinstance(x, str):
+        if x not in ("float", "double", "half", "bfloat"):
+            raise KError("dtype: unable to set default data type to `" + x)
+        T.set_default_dtype(dtypes()[x])
+        return None
+    return dtype_name(_tensor_attr(x, "dtype")[1].dtype)
+
+
+@verb("device")
+def device(x):
+    """device ptr  device of a tensor, vector, dictionary or module; device[] the default device."""
+    if x is None or (type(x) is list and not x):
+        return "cuda" if cuda_ok() else "cpu"
+    return str(_tensor_attr(x, "device")[1].device)
+
+
+@verb("options")
+def options(x):
+    """options ptr  dictionary of a tensor's attributes; options[] the defaults."""
+    T = torch()
+    if x is None or (type(x) is list and not x):
+        vals = ["cpu", dtype_name(T.get_default_dtype()), "strided", "nograd", "unpinned", "contiguous"]
+    else:
+        _, t = _tensor_attr(x, "options")
+        vals = [str(t.device), dtype_name(t.dtype), "sparse" if t.is_sparse else "strided",
+                "grad" if t.requires_grad else "nograd",
+                "pinned" if (not t.is_sparse and t.is_pinned()) else "unpinned", "contiguous"]
+    return KDict(V.syms(["device", "dtype", "layout", "gradient", "pin", "memory"]), V.syms(vals))
