@@ -32,11 +32,27 @@ SQL = {"select": "SELECT", "exec": "EXEC", "update": "UPDATE", "delete": "DELETE
 SQLWORDS = {"by": "BY", "from": "FROM", "where": "WHERE"}
 
 
+class Tok:
+    """A light token (the parser driver in kapi/parse.py reads only these
+    four fields; str() gives the text, as lark's Token does)."""
+
+    __slots__ = ("type", "value", "start_pos", "end_pos")
+
+    def __init__(self, kind, value, pos, end):
+        self.type = kind
+        self.value = value
+        self.start_pos = pos
+        self.end_pos = end
+
+    def __str__(self):
+        return self.value
+
+    def __repr__(self):
+        return "Tok(%s, %r)" % (self.type, self.value)
+
+
 def _tok(kind, value, pos, end):
-    t = Token(kind, value, start_pos=pos, end_pos=end)
-    t.line = 1
-    t.column = pos
-    return t
+    return Tok(kind, value, pos, end)
 
 
 def tokenize(text):
@@ -194,10 +210,15 @@ def _one_number(text, i):
 
 
 class QLexer(Lexer):
-    """lark's hook: a Lexer whose lex() is our tokenizer."""
+    """lark's hook: a Lexer whose lex() is our tokenizer (lark builds the
+    LALR tables from grammar/q.lark with it; kapi/parse.py drives them)."""
 
     def __init__(self, lexer_conf):
         pass
 
     def lex(self, data):
-        return tokenize(data)
+        for t in tokenize(data):
+            tok = Token(t.type, t.value, start_pos=t.start_pos, end_pos=t.end_pos)
+            tok.line = 1
+            tok.column = t.start_pos
+            yield tok

@@ -203,11 +203,83 @@ def _parser():
                 maybe_placeholders=False, transformer=_TRANSFORMER)
 
 
+class _End:
+    type = "$END"
+    value = ""
+    start_pos = end_pos = 0
+
+    def __str__(self):
+        return ""
+
+
+@functools.lru_cache(maxsize=1)
+def _tables():
+    """lark's LALR tables, flattened for a tight driver loop: for each state,
+    token type -> (shift?, next state | (size, callback, nonterminal))."""
+    from lark.parsers.lalr_analysis import Shift
+    inner = _parser().parser.parser.parser
+    pt = inner.parse_table
+    callbacks = inner.callbacks
+    states = {}
+    for st, actions in pt.states.items():
+        row = {}
+        for ttype, (action, arg) in actions.items():
+            # plain str keys: lark's Token compares in Python, slowly
+            if action is Shift:
+                row[ttype + ""] = (True, arg)
+            else:
+                row[ttype + ""] = (False, (len(arg.expansion), callbacks[arg], arg.origin.name + ""))
+        states[st] = row
+    return states, pt.start_states["start"], pt.end_states["start"]
+
+
+def _drive(text):
+    """The LALR loop over lark's tables (lark's own driver costs ~3x more per
+    token); tokens come straight from kapi.lexer."""
+    from .lexer import tokenize
+    states, start, end = _tables()
+    sstack = [start]
+    vstack = []
+    end_tok = _End()
+    end_tok.start_pos = end_tok.end_pos = len(text)
+    for tok in _chain(tokenize(text), end_tok):
+        ttype = tok.type
+        while True:
+            try:
+                shift, arg = states[sstack[-1]][ttype]
+            except KeyError:
+                if ttype == "$END":
+                    raise KError("parse", text, len(text)) from None
+                raise KError(_parse_error_name(tok), text, tok.start_pos) from None
+            if shift:
+                sstack.append(arg)
+                vstack.append(tok)
+                break
+            size, cb, origin = arg
+            if size:
+                args = vstack[-size:]
+                del vstack[-size:]
+                del sstack[-size:]
+            else:
+                args = []
+            value = cb(args)
+            if origin == "start" and ttype == "$END" and len(sstack) == 1:
+                return value
+            sstack.append(states[sstack[-1]][origin][1])
+            vstack.append(value)
+    raise KError("parse", text, len(text))
+
+
+def _chain(it, last):
+    yield from it
+    yield last
+
+
 def parse(text):
     """Parse q source into a list of statement expressions."""
     _TRANSFORMER.text = text
     try:
-        return _parser().parse(text)
+        return _drive(text)
     except KError as e:
         if e.frame is None:
             e.frame = text

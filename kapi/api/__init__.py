@@ -43,11 +43,28 @@ def load_all():
     return VERBS
 
 
+def _guard(name, fn):
+    """Turn a torch/Python exception escaping a verb into ktorch's error text."""
+    import functools
+
+    @functools.wraps(fn)
+    def g(*args):
+        try:
+            return fn(*args)
+        except (RuntimeError, ValueError, TypeError, IndexError) as e:
+            from ..errors import KError
+            if isinstance(e, RecursionError):
+                raise
+            msg = str(e).strip().split("\n")[0] or type(e).__name__.lower()
+            raise KError("%s: %s" % (name, msg)) from e
+    return g
+
+
 def install(interp):
     """Make every k-api verb visible to q code run by ``interp``."""
     from ..funcs import Builtin
     for name, (fn, rank) in load_all().items():
-        b = Builtin(name, fn, rank)
+        b = Builtin(name, _guard(name, fn), rank)
         b.interp = interp
         interp.builtins[name] = b
     return interp

@@ -132,8 +132,7 @@ def _refill(out, new_t):
         if g:
             out.requires_grad_(False)
         try:
-            out.resize_(new_t.shape)
-            out.copy_(new_t)
+            out.set_(new_t.to(dtype=out.dtype, device=out.device).clone())
         finally:
             if g:
                 out.requires_grad_(True)
@@ -172,7 +171,7 @@ def _mode(x):
         elif mode == "full":
             if like is not None:
                 size = tuple(like.shape)
-                kw = {"dtype": like.dtype, "device": like.device, **(o.kw() if o else {})}
+                kw = {"device": like.device, **(o.kw() if o else {})}
             else:
                 if len(args) != 2:
                     raise KError("full: expecting size and fill value")
