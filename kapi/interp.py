@@ -68,11 +68,8 @@ class Interpreter:
         self._cache = OrderedDict()
         for name, b in self.keywords.items():
             b.interp = self
-        try:
-            from .api import install as _install
-            _install(self)
-        except ImportError:  # TEMPORARY: kapi/api is being written
-            pass
+        from .api import install
+        install(self)
 
     # ------------------------------------------------------------------
     def _compile(self, src):

@@ -68,3 +68,13 @@ def install(interp):
         b.interp = interp
         interp.builtins[name] = b
     return interp
+
+
+def fns(interp):
+    """The k dictionary of k-api verbs that ktorch's loader line
+    ``{key[x]set'x;}(`ktorch 2:`fns,1)[]`` defines as globals."""
+    from .. import values as V
+    if not all(n in interp.builtins for n in VERBS):
+        install(interp)
+    names = sorted(VERBS)
+    return V.KDict(V.syms(names), [interp.builtins[n] for n in names])

@@ -90,12 +90,24 @@ def _sig_list(x, depth):
             sigs.append((qtype(_leaf_check(item)), np.shape(item)))
     t0, s0 = sigs[0]
     for item, (t, s) in zip(x[1:], sigs[1:]):
-        if t != t0:
+        if qtype(item) != qtype(x[0]):
             raise KError("type mismatch at depth %d, %s vs %s" % (depth, _kname(x[0]), _kname(item)))
+        if t != t0:
+            _deeper(x[0], item, depth + 1)
         if s != s0:
             i = next((k for k in range(min(len(s), len(s0))) if s[k] != s0[k]), 0)
             raise KError("dimension mismatch at depth %d, %d vs %d" % (depth + i, s0[i], s[i]))
     return t0, (len(x),) + tuple(s0)
+
+
+def _deeper(a, b, depth):
+    """Locate a leaf-type mismatch between two general lists."""
+    for ai, bi in zip(a, b):
+        if qtype(ai) != qtype(bi):
+            raise KError("type mismatch at depth %d, %s vs %s" % (depth, _kname(ai), _kname(bi)))
+        if type(ai) is list:
+            _deeper(ai, bi, depth + 1)
+    raise KError("type mismatch at depth %d" % depth)
 
 
 def _leaf_check(item):
