@@ -7,7 +7,7 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import qtype
-from . import keyword
+from . import dyad, keyword
 
 
 def _interp():
@@ -76,3 +76,22 @@ def getenv(x):
     if qtype(x) != -11:
         raise KError("type")
     return V.string(os.environ.get(x, ""))
+
+
+@dyad("2:")
+def dynamic_load(x, y):
+    """`lib 2:(`name;n)  dynamic load. Only ktorch's loader is known:
+    `ktorch 2:`fns,1 gives a function returning the dictionary of k-api verbs,
+    so {key[x]set'x;}(`ktorch 2:`fns,1)[] defines them as globals."""
+    if qtype(x) != -11:
+        raise KError("type")
+    lib = x.lstrip(":").split("/")[-1]
+    items = V.items(y) if qtype(y) >= 0 else [y]
+    if lib != "ktorch" or not items or qtype(items[0]) != -11:
+        raise KError(x + ": no such library (kapi provides ktorch only)")
+    if items[0] != "fns":
+        raise KError(items[0] + ": not a ktorch function (try `fns)")
+    from ..api import fns
+    from ..funcs import Builtin
+    interp = _interp()
+    return Builtin("fns", lambda _=None: fns(interp), 1)

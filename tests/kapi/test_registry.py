@@ -128,3 +128,12 @@ def test_import_is_lazy():
             "q=Interpreter(); install(q); q.eval('1+1'); assert 'torch' not in sys.modules, 'torch imported'")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_ktorch_loader_line():
+    from kapi.interp import Interpreter
+    q = Interpreter()
+    assert q.console("{key[x]set'x;}(`ktorch 2:`fns,1)[]") == ""
+    assert "tensor" in q.globals and "free" in q.globals
+    assert q.console("t:tensor 1 2 3e;tensor t") == "1 2 3e"
+    assert q.console("`nosuch 2:`fns,1").startswith("'nosuch: no such library")
