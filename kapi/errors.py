@@ -37,7 +37,8 @@ class KError(Exception):
                     col = pos - start
                     break
                 start += len(line) + 1
-            out += "\n  [%d]  %s\n%s^" % (self.depth, self.frame, " " * (7 + max(col, 0)))
+            head = "  [%d]  " % self.depth
+            out += "\n%s%s\n%s^" % (head, self.frame, " " * (len(head) + max(col, 0)))
         return out
 
 

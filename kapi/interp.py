@@ -48,7 +48,10 @@ class Interpreter:
         self.globals = {}
         self.builtins = {}
         self.depth = 0
-        self.max_depth = 2000
+        self.max_depth = 2000     # q call depth before 'stack
+        if sys.getrecursionlimit() < 40000:
+            # each q call costs ~10 Python frames; 3.11 keeps them off the C stack
+            sys.setrecursionlimit(40000)
         self.sqlstack = []
         self.settings = Settings()
         self.out = sys.stdout
