@@ -115,20 +115,25 @@ class Lambda(KFunc):
                 return Projection(self, args + [ELIDED] * (self.rank - n))
             else:
                 raise KError("rank")
-        if any(a is ELIDED for a in args):
-            return Projection(self, args)
-        env = args + [V_UNSET] * (self.nslots - n)
+        for a in args:
+            if a is ELIDED:
+                return Projection(self, args)
+        extra = self.nslots - n
+        env = args + [V_UNSET] * extra if extra else list(args)
         it = self.interp
-        it.depth += 1
-        if it.depth > it.max_depth:
+        d = it.depth = it.depth + 1
+        if d > it.max_depth:
             it.depth -= 1
             raise KError("stack")
         try:
-            return self.body(env)
-        except _Return as r:
-            return r.value
-        finally:
-            it.depth -= 1
+            r = self.body(env)
+        except _Return as ret:
+            r = ret.value
+        except BaseException:
+            it.depth = d - 1
+            raise
+        it.depth = d - 1
+        return r
 
     def __repr__(self):
         return self.source

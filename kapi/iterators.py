@@ -68,6 +68,9 @@ def each(f, args):
         items = _items_for_each(x)
         if not items:
             return x if t != 98 else []
+        if isinstance(f, KFunc):
+            fc = f.call
+            return V.collapse([fc([v]) for v in items])
         return V.collapse([apply1(f, v) for v in items])
     n = _conform(args)
     if n is None:
