@@ -228,7 +228,13 @@ def show_lines(x, settings=DEFAULT):
     rows, cols = settings.rows - 2, settings.cols - 1
     t = V.qtype(x)
     if t < 0 or 0 < t < 20:
-        lines = [s1(x, prec)]
+        if t > 0 and len(x) > cols + 2:
+            # only what fits on the line is formatted: every item takes a character
+            lines = [s1(x[:cols + 2], prec)]
+            if len(lines[0]) <= cols:
+                lines = [lines[0] + " " * cols]
+        else:
+            lines = [s1(x, prec)]
     elif t >= 100:
         lines = s1(x, prec).split("\n")
     else:
