@@ -983,5 +983,6 @@ def reciprocal(x):
 
 @monad("=")
 def _group_m(x):
+    """=x  group (k form)."""
     from .keywords import group
     return group(x)

@@ -39,7 +39,10 @@ def til(x):
     return np.arange(n, dtype=np.int64 if t != -6 else np.int32) if t == -6 else np.arange(n, dtype=np.int64)
 
 
-monad("!")(lambda x: til(x) if qtype(x) < 0 else key(x))
+@monad("!")
+def _key_m(x):
+    """!x  til of an atom, key of anything else (k form)."""
+    return til(x) if qtype(x) < 0 else key(x)
 
 
 @keyword("enlist")
@@ -50,7 +53,10 @@ def enlist(*xs):
     return V.collapse(list(xs))
 
 
-monad(",")(V.enlist)
+@monad(",")
+def _enlist_m(x):
+    """,x  enlist (k form)."""
+    return V.enlist(x)
 
 
 @keyword("count")
