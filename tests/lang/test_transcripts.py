@@ -11,7 +11,9 @@ import os
 from kapi.doctest import run_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FILES = sorted(glob.glob(os.path.join(HERE, "..", "transcripts", "*.txt")))
+# ktorch_*.txt transcripts show api-pointers: tests/kapi runs them with a mask
+FILES = sorted(f for f in glob.glob(os.path.join(HERE, "..", "transcripts", "*.txt"))
+               if not os.path.basename(f).startswith("ktorch_"))
 
 KNOWN = {
     # q rejects $[..] inside qSQL phrases with 'rank; kapi evaluates it

@@ -1,0 +1,932 @@
+"""Optimizers: opt, step, zerograd, nograd, lr (and the optimizer side of
+state, module, help and the storage attributes).
+
+An optimizer is an :class:`OptObj` in the registry: ``name`` (the ktorch
+optimizer symbol), ``opt`` (the ``torch.optim.Optimizer``; created, as in
+ktorch, with one empty parameter group whose options become its defaults),
+``kdefaults`` (the creation-time k options, the base of every new group) and
+``module`` (the container module tracked for parameter names, ``module o``
+and restore; see reference/ktorch-k-api.md 1.5).
+
+Everything optimizer-specific (option names, order, defaults, checks, buffer
+names) comes from :mod:`kapi.api.optim.catalog`.  Every edit is planned
+first and applied only when all checks pass, so a failing call leaves the
+optimizer's groups, options, state and container unchanged.
+"""
+
+import numpy as np
+
+from .. import values as V
+from ..errors import KError
+from ..values import KDict, KTable, qtype
+from . import torch, verb
+from .convert import to_k, to_tensor
+from .optim import catalog as C
+from .registry import (DictObj, Obj, TensorObj, VectorObj, find, is_ptr, kname,
+                       new, registry)
+
+NULLJ = -2**63
+
+
+# --------------------------------------------------------------------------
+# the registry object
+
+class OptObj(Obj):
+    """An optimizer: catalogue name, torch optimizer, creation options, container module."""
+
+    cls = "optimizer"
+    __slots__ = ("name", "opt", "kdefaults", "module")
+
+    def __init__(self, name, opt, kdefaults, module=None):
+        self.name = name
+        self.opt = opt
+        self.kdefaults = kdefaults
+        self.module = module
+
+    def objtype(self):
+        return self.name
+
+    def params(self):
+        return [p for g in self.opt.param_groups for p in g["params"]]
+
+    def tensors(self):
+        return self.params()
+
+    def size(self):
+        return np.int64(len(self.params()))
+
+    def _counts(self):
+        tc = el = by = 0
+        for p in self.params():
+            st = self.opt.state.get(p)
+            if st:
+                a, b, c = C.state_counts(self.name, st)
+                tc, el, by = tc + a, el + b, by + c
+        return tc, el, by
+
+    def tensorcount(self):
+        return np.int64(self._counts()[0])
+
+    def elements(self):
+        return np.int64(self._counts()[1])
+
+    def bytes(self):
+        return np.int64(self._counts()[2])
+
+    def kmodule(self):
+        return self.module
+
+    def state(self, flag):
+        return definition(self, flag, state=True)
+
+    def to(self, device=None, dtype=None, non_blocking=False):
+        raise KError("to: not implemented for optimizers")
+
+
+def _alloptions():
+    from . import module as M
+    return M.ALLOPTIONS
+
+
+def _optobj(obj):
+    """The optimizer of an optimizer or model object (None otherwise)."""
+    if isinstance(obj, OptObj):
+        return obj
+    f = getattr(obj, "optobj", None)
+    if callable(f):
+        o = f()
+        if isinstance(o, OptObj):
+            return o
+    return None
+
+
+# --------------------------------------------------------------------------
+# options: positional values then name-value pairs (ktorch's xargc/xpairs)
+
+def _is_list(x):
+    return type(x) is list
+
+
+def _xpairs(x):
+    """(kind, x) if ``x`` is a name-value form, else None (ktorch's xpairs)."""
+    if isinstance(x, KDict):
+        k = x.keys
+        if qtype(k) == 11 or (type(k) in (list, np.ndarray) and len(k) == 0 and qtype(k) in (0, 11)):
+            return ("dict", x)
+        raise KError("unexpected name,value dictionary with %s as keys: %s" % (kname(k), _s1(x)))
+    if isinstance(x, KTable):
+        return None
+    t = qtype(x)
+    if t == 11:
+        if len(x) % 2 == 0:
+            return ("syms", x)
+        raise KError("uneven no. of symbols for name,value pairs: " + _s1(x))
+    if _is_list(x) and not is_ptr(x):
+        if not x:
+            return ("pairs", x)
+        if qtype(x[0]) == -11:
+            if len(x) % 2 == 0:
+                return ("flat", x)
+            raise KError("uneven no. of elements for name,value pairs in list: " + _s1(x))
+        y = x[0]
+        if (qtype(y) == 11 and len(y) == 2) or (_is_list(y) and len(y) == 2 and qtype(y[0]) == -11):
+            return ("pairs", x)
+    return None
+
+
+def _s1(x):
+    try:
+        from ..display import s1
+        return s1(x)
+    except Exception:       # pragma: no cover - display helper missing
+        return kname(x)
+
+
+def _pairval(v):
+    """ktorch's xpair: scalars only; short/int become long, real stays real."""
+    t = qtype(v)
+    if t == -11 or t == -1 or t == -7 or t == -8 or t == -9:
+        return v
+    if t in (-5, -6):
+        return np.int64(v)
+    raise KError("name-value pairs not implemented for %s value" % kname(v))
+
+
+def _pairs_list(p):
+    kind, x = p
+    out = []
+    if kind == "dict":
+        keys = [str(k) for k in x.keys]
+        vals = V.items(x.values) if not isinstance(x.values, KTable) else []
+        for k, v in zip(keys, vals):
+            out.append((k, _pairval(v)))
+    elif kind == "syms":
+        for i in range(0, len(x), 2):
+            out.append((str(x[i]), str(x[i + 1])))
+    elif kind == "flat":
+        for i in range(0, len(x), 2):
+            if qtype(x[i]) != -11:
+                raise KError("unrecognized name for pair, element[%d], expected symbol, received: %s"
+                             % (i, kname(x[i])))
+            out.append((str(x[i]), _pairval(x[i + 1])))
+    else:
+        for i, y in enumerate(x):
+            n = len(y) if (_is_list(y) or type(y) is np.ndarray) else 1
+            if n != 2:
+                raise KError("name,value pair[%d] has %d elements (expected 2)" % (i, n))
+            if qtype(y) == 11:
+                out.append((str(y[0]), str(y[1])))
+            elif _is_list(y) and qtype(y[0]) == -11:
+                out.append((str(y[0]), _pairval(y[1])))
+            else:
+                raise KError("name,value pair[%d] has no name symbol" % i)
+    return out
+
+
+def parse_options(name, args, lead):
+    """k option name -> Python value from option arguments ``args`` (the
+    elements after the parameters; ``lead`` = their offset in the call)."""
+    spec = C.get(name)
+    args = list(args)
+    pr = _xpairs(args[-1]) if args else None
+    if pr is not None:
+        args = args[:-1]
+    C.check_positional(name, len(args), lead)
+    out = {}
+    for o, a in zip(spec.options, args):
+        out[o.name] = C.kvalue(name, o.name, a, pair=False)
+    for k, v in _pairs_list(pr) if pr is not None else []:
+        out[k] = C.kvalue(name, k, v, pair=True)
+    return out
+
+
+# --------------------------------------------------------------------------
+# parameters (ktorch's addparms): a plan of tensors + container changes
+
+class Plan:
+    """Parameters selected by one call and how the container module changes."""
+
+    def __init__(self):
+        self.tensors = []       # tensors in selection order
+        self.labels = []        # (module type, name) for messages, or None
+        self.modules = []       # source modules to register
+        self.parms = []         # (key or None, tensor) for the optimizer's parmdict
+
+
+def _selector_count(x):
+    return len(x) - 1
+
+
+def plan_params(x):
+    """A :class:`Plan` from the parameter argument (nothing for () or ::)."""
+    p = Plan()
+    if x is None or (_is_list(x) and not x):
+        return p
+    if is_ptr(x):
+        obj, sel, has = registry().get(x), None, False
+    elif _is_list(x) and x and is_ptr(x[0]):
+        obj = registry().get(x[0])
+        if len(x) != 2:
+            raise KError("opt: expecting one arg to select parameters from %s but given %d args"
+                         % (obj.cls, _selector_count(x)))
+        sel, has = x[1], True
+    else:
+        raise KError("opt: expecting module, model or tensors after optimizer & optional "
+                     "group number, given " + kname(x))
+    from .module import ModuleObj
+    mobj = obj
+    if not isinstance(obj, (ModuleObj, TensorObj, VectorObj, DictObj)):
+        km = getattr(obj, "kmodule", None)
+        m = km() if (km is not None and not isinstance(obj, OptObj)) else None
+        if m is None:
+            raise KError("opt: cannot derive parameters from " + obj.cls)
+        mobj = ModuleObj(m)
+    if isinstance(mobj, ModuleObj):
+        for typ, n, t in mobj.parameters_by(sel if has else None, "opt"):
+            p.tensors.append(t)
+            p.labels.append((typ, n))
+        p.modules.append(mobj.module)
+        return p
+    if isinstance(obj, TensorObj):
+        if has and not (qtype(sel) == -7 and int(sel) == 0):
+            raise KError("opt: tensor supplied with unrecognized %s selector(s)" % kname(sel))
+        ts = [(None, obj.t)]
+    elif isinstance(obj, VectorObj):
+        n = len(obj.v)
+        if not has:
+            idx = list(range(n))
+        elif qtype(sel) in (-7, 7):
+            idx = [int(sel)] if qtype(sel) == -7 else [int(i) for i in sel]
+        else:
+            raise KError("opt: tensor vector supplied with unrecognized %s selector(s)" % kname(sel))
+        seen = set()
+        for k in idx:
+            if k < 0:
+                raise KError("opt: vector[%d] invalid" % k)
+            if k >= n:
+                raise KError("opt: vector[%d] out of bounds, index must be less than %d" % (k, n))
+            if k in seen:
+                raise KError("opt: duplicate parameter from vector[%d]" % k)
+            seen.add(k)
+        ts = [(None, obj.v[k]) for k in idx]
+    else:
+        if not has:
+            keys = list(obj.d)
+        elif qtype(sel) in (-11, 11):
+            keys = [str(sel)] if qtype(sel) == -11 else [str(s) for s in sel]
+        else:
+            raise KError("opt: tensor dictionary supplied with unrecognized %s selector(s)" % kname(sel))
+        seen = set()
+        for k in keys:
+            if k not in obj.d:
+                raise KError("opt: no dictionary parameter named `%s" % k)
+            if k in seen:
+                raise KError("opt: duplicate parameter dict[`%s]" % k)
+            seen.add(k)
+        ts = [(k, obj.d[k]) for k in keys]
+    for k, t in ts:
+        if t is None:
+            raise KError("opt: parameter[%d] is undefined" % len(p.tensors))
+        p.tensors.append(t)
+        p.labels.append(("parmdict", k))
+        p.parms.append((k, t))
+    return p
+
+
+def _names(c):
+    """id(parameter) -> (owning module type, full name) within container ``c``."""
+    from .module import ktype
+    out = {}
+    if c is None:
+        return out
+    owner = {}
+    for _, m in c.named_modules():
+        for _, p in m.named_parameters(recurse=False):
+            owner.setdefault(id(p), ktype(m))
+    for n, p in c.named_parameters():
+        out[id(p)] = (owner.get(id(p), ""), n)
+    return out
+
+
+def check_plan(oo, plan):
+    """ktorch's checks on new parameters: leaf, duplicates, already in a group."""
+    where = {}
+    for g, grp in enumerate(oo.opt.param_groups):
+        for p in grp["params"]:
+            where[id(p)] = g
+    names = _names(oo.module)
+    seen = {}
+    for i, t in enumerate(plan.tensors):
+        if id(t) in seen:
+            j = seen[id(t)]
+            a, b = plan.labels[j], plan.labels[i]
+            if a and b and a[1] and b[1] and plan.parms:
+                raise KError("opt: parameter[`%s] is duplicate of parameter[`%s]" % (b[1], a[1]))
+            raise KError("opt: parameter[%d] is duplicate of parameter[%d]" % (i, j))
+        seen[id(t)] = i
+        if not t.is_leaf:
+            raise KError("opt: parameter[%d] is a not a leaf tensor" % i)
+        if id(t) in where:
+            nm = names.get(id(t))
+            if nm:
+                raise KError("opt: parameter[%d] already in group %d (%s module parameter `%s)"
+                             % (i, where[id(t)], nm[0], nm[1]))
+            raise KError("opt: parameter[%d] already in group %d" % (i, where[id(t)]))
+
+
+def _kname_of(m):
+    return getattr(m, "_kname", None) or None
+
+
+def _container_ops(oo, plan):
+    """The container changes as a list of operations, planned (and checked) now."""
+    from .module import ktype
+    ops = []
+    c = oo.module
+    root = c
+    names = list(c._modules) if c is not None and ktype(c) == "moduledict" else None
+    members = [c] if c is not None else []
+
+    def inside(m):
+        return any(m is s for r in members for s in r.modules())
+
+    def wrap():
+        nonlocal names
+        if names is None:
+            nm = _kname_of(root) or "0"
+            names = [nm]
+            ops.append(("wrap", nm))
+
+    for m in plan.modules:
+        if root is None:
+            root = m
+            members.append(m)
+            ops.append(("set", m))
+            continue
+        if inside(m):
+            continue
+        wrap()
+        nm = _kname_of(m) or str(len(names))
+        if nm in names:
+            raise KError("opt: a %s module named `%s already registered with the optimizer"
+                         % (ktype(m), nm))
+        names.append(nm)
+        members.append(m)
+        ops.append(("add", nm, m))
+    if plan.parms:
+        pd = None
+        if root is None:
+            ops.append(("newpd", None))
+        elif names is None and ktype(root) == "parmdict":
+            pd = root
+        else:
+            if c is not None and ktype(c) == "moduledict":
+                for ch in c._modules.values():
+                    if ch is not None and ktype(ch) == "parmdict":
+                        pd = ch
+                        break
+            if pd is None:
+                wrap()
+                nm, i = "parms", 0
+                while nm in names:
+                    i += 1
+                    nm = "parms%d" % i
+                names.append(nm)
+                ops.append(("newpd", nm))
+        existing = list(pd._parameters) if pd is not None else []
+        for k, t in plan.parms:
+            key = k if k is not None else str(len(existing))
+            if key in existing:
+                raise KError("opt: duplicate parameter dict[`%s]" % key)
+            existing.append(key)
+            ops.append(("parm", key, t, pd))
+    return ops
+
+
+def _apply_container(oo, ops):
+    from .module import make
+    newpd = None
+    for op in ops:
+        if op[0] == "set":
+            oo.module = op[1]
+        elif op[0] == "wrap":
+            d = make("moduledict")
+            d._kname = None
+            d.add_module(op[1], oo.module)
+            oo.module = d
+        elif op[0] == "add":
+            oo.module.add_module(op[1], op[2])
+        elif op[0] == "newpd":
+            newpd = make("parmdict", "parms" if op[1] is None else None)
+            if op[1] is None:
+                oo.module = newpd
+            else:
+                oo.module.add_module(op[1], newpd)
+        elif op[0] == "parm":
+            pd = op[3] if op[3] is not None else newpd
+            pd._parameters[op[1]] = op[2]
+
+
+# --------------------------------------------------------------------------
+# create / edit / restore
+
+def _new_optimizer(name, kopts, check=True):
+    spec = C.get(name)
+    kw = C.to_torch(name, kopts, check=check)
+    try:
+        return spec.cls([{"params": []}], **kw)
+    except ValueError as e:
+        raise KError(str(e).split("\n")[0]) from None
+
+
+def _is_long(x):
+    return qtype(x) == -7
+
+
+def _create(x):
+    if isinstance(x, str):
+        name, rest = x, []
+    else:
+        name, rest = x[0], list(x[1:])
+    C.get(name)
+    b = bool(rest) and _is_long(rest[0])
+    if b and int(rest[0]) != 0:
+        raise KError("opt: cannot define group %d until optimizer is created with initial "
+                     "parameter group" % int(rest[0]))
+    parms = rest[b] if len(rest) > b else None
+    kopts = parse_options(name, rest[b + 1:], 2 + b)
+    plan = plan_params(parms)
+    o = _new_optimizer(name, kopts)
+    oo = OptObj(name, o, C.resolve(name, kopts))
+    check_plan(oo, plan)
+    ops = _container_ops(oo, plan)
+    _add_to_group(oo, 0, plan.tensors)
+    _apply_container(oo, ops)
+    return new(oo)
+
+
+def _add_to_group(oo, g, tensors):
+    if tensors:
+        oo.opt.param_groups[g]["params"].extend(tensors)
+        if hasattr(oo.opt, "_numel_cache"):
+            oo.opt._numel_cache = None
+
+
+def _edit(oo, x):
+    rest = list(x[1:])
+    b = bool(rest) and _is_long(rest[0])
+    i = int(rest[0]) if b else 0
+    n = len(oo.opt.param_groups)
+    if i < 0:
+        raise KError("opt: group %d invalid, cannot be negative" % i)
+    if i > n:
+        raise KError("opt: group %d invalid, cannot be greater than number of groups(%d)" % (i, n))
+    parms = rest[b] if len(rest) > b else None
+    kopts = parse_options(oo.name, rest[b + 1:], 2 + b)
+    plan = plan_params(parms)
+    check_plan(oo, plan)
+    ops = _container_ops(oo, plan)
+    if i == n:
+        kw = C.to_torch(oo.name, kopts, base=oo.kdefaults, check=False)
+        grp = dict(kw)
+        grp["params"] = list(plan.tensors)
+        try:
+            oo.opt.add_param_group(grp)
+        except ValueError as e:
+            raise KError("opt: " + str(e).split("\n")[0]) from None
+    else:
+        g = oo.opt.param_groups[i]
+        base = C.from_torch(oo.name, g, all=True, k=False)
+        kw = C.to_torch(oo.name, kopts, base=base, check=False)
+        g.update(kw)
+        _add_to_group(oo, i, plan.tensors)
+    _apply_container(oo, ops)
+    return None
+
+
+# --- restore: opt(state;module)
+
+_ROWTYPES = {-1, -5, -6, -7, -8, -9, -11}
+
+
+def _row_options(name, t, i):
+    d = {}
+    for c, col in zip(t.names, t.cols):
+        v = V.item(col, i)
+        if qtype(col) == 0 and qtype(v) not in _ROWTYPES:
+            raise KError("opt: unable to extract setting from table of group options, %s column "
+                         "not implemented" % kname(v))
+        if qtype(col) != 0 and -qtype(col) not in _ROWTYPES:
+            raise KError("opt: unable to extract setting from table of group options, %s column "
+                         "not implemented" % kname(col))
+        d[c] = C.kvalue(name, c, _pairval(v), pair=True)
+    return d
+
+
+def _dget(d, key):
+    keys = [str(k) for k in d.keys] if qtype(d.keys) == 11 else []
+    if key not in keys:
+        return None, False
+    return V.item(d.values, keys.index(key)) if type(d.values) is not list else d.values[keys.index(key)], True
+
+
+def _sizes(s):
+    return "[" + ", ".join(str(int(i)) for i in s) + "]"
+
+
+def _restore_buffer(name, b, v, p, key):
+    T = torch()
+    if b.kind == "step":
+        if qtype(v) != -7:
+            raise KError("%s: long scalar expected, %s supplied" % (key, kname(v)))
+        from torch.optim.optimizer import _get_scalar_dtype
+        return T.tensor(float(v), dtype=_get_scalar_dtype())
+    if b.kind == "long":
+        if qtype(v) != -7:
+            raise KError("%s: long scalar expected, %s supplied" % (key, kname(v)))
+        return int(v)
+    if b.kind == "float":
+        if qtype(v) != -9:
+            raise KError("%s: double scalar expected, %s supplied" % (key, kname(v)))
+        return float(v)
+    if b.kind == "tensors":
+        if not (_is_list(v) or type(v) is np.ndarray):
+            raise KError("deque buffer: %s, expected list but given %s" % (key, kname(v)))
+        return [None if e is None else to_tensor(e).to(p.device) for e in V.items(v)]
+    return to_tensor(v).to(p.device)
+
+
+def _restore(d, mptr):
+    from .module import ModuleObj
+    mobj = registry().get(mptr)
+    m = mobj.module
+    nm, ok = _dget(d, "optimizer")
+    if not ok or qtype(nm) != -11:
+        raise KError("opt: unrecognized arg(s)")
+    name = str(nm)
+    spec = C.get(name)
+    t, ok = _dget(d, "options")
+    if not isinstance(t, KTable):
+        raise KError("opt: unrecognized settings for %s optimizer, expecting table, given %s"
+                     % (name, kname(t)))
+    if len(t) == 0:
+        raise KError("opt: empty table of settings supplied for %s optimizer, need at least one row"
+                     % name)
+    rows = [_row_options(name, t, i) for i in range(len(t))]
+    o = _new_optimizer(name, rows[0])
+    for r in rows[1:]:
+        kw = C.to_torch(name, r, base=C.resolve(name, rows[0]), check=False)
+        grp = dict(kw)
+        grp["params"] = []
+        o.add_param_group(grp)
+    oo = OptObj(name, o, C.resolve(name, rows[0]), m)
+    pt, ok = _dget(d, "parms")
+    if ok and isinstance(pt, KTable) and len(pt):
+        pars = dict(m.named_parameters())
+        cols = dict(zip(pt.names, pt.cols))
+        for c in ("parmgroup", "module", "name"):
+            if c not in cols:
+                raise KError("opt: parameter table missing column `%s" % c)
+        used = set()
+        ng = len(o.param_groups)
+        puts = []
+        for i in range(len(pt)):
+            g = int(V.item(cols["parmgroup"], i))
+            mt = str(V.item(cols["module"], i))
+            pn = str(V.item(cols["name"], i))
+            label = "%s parameter `%s" % (mt if mt else "tensor", pn)
+            if not 0 <= g < ng:
+                raise KError("opt: group[%d] for %s is invalid, %d group(s) defined" % (g, label, ng))
+            p = pars.get(pn)
+            if p is None:
+                raise KError("opt: unable to find " + label)
+            if id(p) in used:
+                raise KError("opt: %s is repeated" % label)
+            used.add(id(p))
+            if "size" in cols:
+                s = V.item(cols["size"], i) if type(cols["size"]) is not list else cols["size"][i]
+                s = [int(s)] if np.ndim(s) == 0 else [int(j) for j in s]
+                if list(p.shape) != s:
+                    raise KError("opt: size mismatch for %s, expected %s, given %s"
+                                 % (label, _sizes(p.shape), _sizes(s)))
+            bufs = None
+            if "buffers" in cols:
+                bd = cols["buffers"][i] if type(cols["buffers"]) is list else V.item(cols["buffers"], i)
+                if isinstance(bd, KDict) and len(bd.keys):
+                    raw = dict(zip([str(k) for k in bd.keys], V.items(bd.values)))
+                    tst = C.torch_state(name, raw)
+                    bufs = {}
+                    for key, v in tst.items():
+                        brow = spec._by_torch[key]
+                        bufs[key] = _restore_buffer(name, brow, v, p, brow.name)
+            puts.append((g, p, bufs))
+        for g, p, bufs in puts:
+            o.param_groups[g]["params"].append(p)
+            if bufs:
+                o.state[p].update(bufs)
+        if hasattr(o, "_numel_cache"):
+            o._numel_cache = None
+    return new(oo)
+
+
+# --------------------------------------------------------------------------
+# definition and state output
+
+def _options_table(oo, flag):
+    spec = C.get(oo.name)
+    rows = [C.from_torch(oo.name, g, all=flag, k=False) for g in oo.opt.param_groups]
+    keys = [o for o in spec.options if any(o.name in r for r in rows)]
+    names, cols = [], []
+    for o in keys:
+        vals = [C.katom(o, r.get(o.name, o.default)) for r in rows]
+        names.append(o.name)
+        cols.append(V.collapse(vals))
+    return KTable(names, cols)
+
+
+def _kbuf(b, v):
+    if v is None:
+        return None
+    T = torch()
+    if b.kind == "step":
+        return np.int64(int(v.item() if isinstance(v, T.Tensor) else v))
+    if b.kind == "long":
+        return np.int64(int(v.item() if isinstance(v, T.Tensor) else v))
+    if b.kind == "float":
+        return np.float64(float(v.item() if isinstance(v, T.Tensor) else v))
+    if b.kind == "tensors":
+        return [_kval(e) for e in v]
+    return _kval(v)
+
+
+def _kval(v):
+    T = torch()
+    if v is None:
+        return None
+    if isinstance(v, T.Tensor):
+        return to_k(v)
+    if isinstance(v, (bool, np.bool_)):
+        return np.bool_(v)
+    if isinstance(v, (int, np.integer)):
+        return np.int64(v)
+    return np.float64(v)
+
+
+def _buffers(oo, p):
+    st = oo.opt.state.get(p)
+    items = C.buffer_items(oo.name, st) if st else []
+    if not items:
+        return KDict(V.syms([]), [])
+    return KDict(V.syms([n for n, _, _ in items]), [_kbuf(b, v) for _, b, v in items])
+
+
+def _parms_table(oo, state):
+    names = _names(oo.module)
+    g_, ptr_, mod_, nm_, sz_, buf_ = [], [], [], [], [], []
+    for g, grp in enumerate(oo.opt.param_groups):
+        for p in grp["params"]:
+            g_.append(g)
+            ptr_.append(int(p._cdata))
+            mt, n = names.get(id(p), ("", ""))
+            mod_.append(mt)
+            nm_.append(n)
+            sz_.append(np.array(list(p.shape), dtype=np.int64))
+            if state:
+                buf_.append(_buffers(oo, p))
+    cols = ["parmgroup", "pointer", "module", "name", "size"] + (["buffers"] if state else [])
+    data = [np.array(g_, dtype=np.int64), np.array(ptr_, dtype=np.int64), V.syms(mod_),
+            V.syms(nm_), sz_] + ([buf_] if state else [])
+    return KTable(cols, data)
+
+
+def definition(oo, flag=None, state=False):
+    """``opt o`` (state=False) or ``state o``: optimizer, options, parms."""
+    if flag is None:
+        flag = _alloptions()
+    return KDict(V.syms(["optimizer", "options", "parms"]),
+                 [oo.name, _options_table(oo, flag), _parms_table(oo, state)])
+
+
+# --------------------------------------------------------------------------
+# verbs
+
+@verb("opt")
+def opt(x):
+    """opt`name / opt(`name;parms;options..) / opt(`name;0;parms;options..)  create an
+optimizer (sgd adam adamw adagrad rmsprop lbfgs lamb); parms: () a tensor, vector
+(v;ind), dictionary (d;keys), module (q;ind) (q;names); options positional and/or a
+final set of name-value pairs (`decay,.02; `lr`decay!.01 .05; ((`lr;.01);..)).
+opt o / opt(o;flag)  definition: optimizer, options table (a row per group; flag
+0b: only non-default options) and parms table.
+opt(o;parms;options..) / opt(o;group;parms;options..)  add parameters and/or edit
+a group's options; group = count of groups adds a new group from the creation options.
+opt(state;module)  restore an optimizer from `state o` output (all buffers)."""
+    if isinstance(x, str):
+        return _create(x)
+    if _is_list(x) and x and not is_ptr(x) and isinstance(x[0], str):
+        return _create(x)
+    if is_ptr(x):
+        obj = registry().get(x)
+        oo = _optobj(obj)
+        if isinstance(obj, OptObj):
+            return definition(obj)
+        if oo is not None:
+            return new(oo)
+        raise KError("opt: unrecognized arg(s)")
+    if _is_list(x) and x and is_ptr(x[0]):
+        obj = registry().get(x[0])
+        if isinstance(obj, OptObj):
+            if len(x) == 1:
+                return definition(obj)
+            if len(x) == 2 and qtype(x[1]) == -1:
+                return definition(obj, bool(x[1]))
+            return _edit(obj, x)
+    if _is_list(x) and len(x) == 2 and isinstance(x[0], KDict) and is_ptr(x[1]):
+        from .module import ModuleObj
+        if isinstance(registry().get(x[1]), ModuleObj):
+            return _restore(x[0], x[1])
+    raise KError("opt: unrecognized arg(s)")
+
+
+def _k_loss(r):
+    """Loss tensor from a closure's k result (a tensor pointer is freed)."""
+    T = torch()
+    obj = find(r)
+    if isinstance(obj, TensorObj):
+        registry().free(r)
+        return obj.t
+    if qtype(r) in (-5, -6, -7, -8, -9):
+        return T.tensor(float(r))
+    raise KError("step: closure expected to return loss as tensor or number, given " + kname(r))
+
+
+@verb("step")
+def step(x):
+    """step o  one optimizer step (also step m for a model).
+step(o;f)  step with closure f: a k function (called with ::) that recomputes the loss
+(forward, loss, backward) and returns it as a tensor pointer (freed) or a number;
+gradients are reset (nograd) before each call. Needed by lbfgs; returns the first loss."""
+    f = None
+    if is_ptr(x):
+        obj = registry().get(x)
+    elif _is_list(x) and len(x) == 2 and is_ptr(x[0]):
+        obj = registry().get(x[0])
+        f = x[1]
+        if not isinstance(f, V.KFunc):
+            raise KError("step: closure expected as 2nd arg, given " + kname(f))
+    else:
+        raise KError("step: expects model or optimizer, given " + kname(x))
+    oo = _optobj(obj)
+    if oo is None:
+        raise KError("step: expects model or optimizer, given " + obj.cls)
+    if f is None:
+        if oo.name == "lbfgs":
+            raise KError("LBFGS optimizer requires model, loss & inputs")
+        oo.opt.step()
+        return None
+    from ..funcs import call
+    T = torch()
+
+    def closure():
+        oo.opt.zero_grad(set_to_none=True)
+        with T.enable_grad():
+            return _k_loss(call(f, [None]))
+
+    groups = oo.opt.param_groups
+    if oo.name == "lbfgs" and len(groups) > 1:
+        # as ktorch: lbfgs steps group 0 only, other groups are ignored
+        oo.opt.param_groups = groups[:1]
+        try:
+            r = oo.opt.step(closure)
+        finally:
+            oo.opt.param_groups = groups
+    else:
+        r = oo.opt.step(closure)
+    if r is None:
+        return None
+    return np.float64(float(r.detach() if isinstance(r, T.Tensor) else r))
+
+
+def _reset_tensor(t, none):
+    if t is None or t.grad is None:
+        return
+    if none:
+        t.grad = None
+    else:
+        g = t.grad
+        if g.grad_fn is not None:
+            g.detach_()
+        else:
+            g.requires_grad_(False)
+        g.zero_()
+
+
+def _resetgrad(x, what, none):
+    from .module import ModuleObj
+    obj = find(x)
+    if obj is None:
+        raise KError("%s: not implemented for %s" % (what, kname(x)))
+    if isinstance(obj, TensorObj):
+        _reset_tensor(obj.t, none)
+    elif isinstance(obj, (VectorObj, DictObj)):
+        for t in obj.tensors():
+            _reset_tensor(t, none)
+    elif isinstance(obj, ModuleObj):
+        obj.module.zero_grad(set_to_none=none)
+    else:
+        oo = _optobj(obj)
+        if oo is None:
+            raise KError("%s: not implemented for %s" % (what, obj.cls))
+        oo.opt.zero_grad(set_to_none=none)
+    return None
+
+
+@verb("zerograd")
+def zerograd(x):
+    """zerograd ptr  set gradients to zero: tensor, vector, dictionary, module, optimizer or model."""
+    return _resetgrad(x, "zerograd", False)
+
+
+@verb("nograd")
+def nograd(x):
+    """nograd ptr  make gradients undefined: tensor, vector, dictionary, module, optimizer or model."""
+    return _resetgrad(x, "nograd", True)
+
+
+@verb("lr")
+def lr(x):
+    """lr o  learning rate of each parameter group (also lr m for a model).
+lr(o;r)  set the learning rate(s): a double, or one double per group."""
+    if not _is_list(x):
+        raise KError("lr: not implemented for " + kname(x))
+    if is_ptr(x):
+        oo = _optobj(registry().get(x))
+        if oo is None:
+            raise KError("lr: unrecognized arg(s), expecting model/optimizer to query learning rate(s)")
+        return np.array([float(g["lr"]) for g in oo.opt.param_groups], dtype=np.float64)
+    if not 1 <= len(x) <= 2:
+        raise KError("lr: expecting 1-2 args, given %d" % len(x))
+    if len(x) == 1:
+        raise KError("lr: unrecognized arg(s), expecting model/optimizer to query learning rate(s)")
+    obj = find(x[0]) if is_ptr(x[0]) else None
+    oo = _optobj(obj) if obj is not None else None
+    r = x[1]
+    t = qtype(r)
+    if oo is None or not (t in (-9, 9) or (_is_list(r) and not r)):
+        raise KError("lr: unrecognized arg(s), expecting model/optimizer and learning rate(s) as double(s)")
+    rs = [float(r)] if t == -9 else [float(v) for v in (r if t == 9 else [])]
+    n = len(oo.opt.param_groups)
+    if not rs:
+        return None
+    if len(rs) != 1 and len(rs) != n:
+        raise KError("length error: %d learning rates given for %d parameter group%s"
+                     % (len(rs), n, "" if n == 1 else "s"))
+    if len(rs) == 1:
+        rs = rs * n
+    for g, v in zip(oo.opt.param_groups, rs):
+        g["lr"] = v
+    return None
+
+
+# --------------------------------------------------------------------------
+# help: help`optimizer, help`sgd .., help o
+
+def _help_dict(spec):
+    vals = V.collapse([C.katom(o, o.default) for o in spec.options])
+    return KDict(V.syms([o.name for o in spec.options]), vals)
+
+
+def optimizer_help(name):
+    if name == "optimizer":
+        rows = C.help_table()
+        return KTable(("optimizer", "pytorch", "options"),
+                      [V.syms([r[0] for r in rows]), [V.string(r[1]) for r in rows],
+                       [_help_dict(C.get(r[0])) for r in rows]])
+    if name in C.CATALOG:
+        return _help_dict(C.get(name))
+    return None
+
+
+def _register_help():
+    from . import VERBS
+    from .help import help_provider
+    help_provider(optimizer_help)
+    hv = VERBS.get("help")
+    if hv is None or getattr(hv[0], "_opt_wrapped", False):
+        return
+    base = hv[0]
+
+    def help_(x):
+        if is_ptr(x):
+            obj = find(x)
+            oo = _optobj(obj)
+            if oo is not None:
+                return _options_table(oo, True)
+        return base(x)
+
+    help_.__doc__ = (base.__doc__ or "") + "\nhelp o  an optimizer's options table (a row per group)."
+    help_._opt_wrapped = True
+    VERBS["help"] = (help_, hv[1])
+
+
+_register_help()
