@@ -17,6 +17,17 @@ from .values import KDict, KFunc, KTable
 NOUN, VERB, COLON, DCOLON, VASSIGN, SIGNAL = range(6)
 
 
+def _compose_all(*fs):
+    """'[f;g;..]  compose: f applied to the result of g (of ..)."""
+    f = fs[-1]
+    for h in reversed(fs[:-1]):
+        f = Composition(h, f)
+    return f
+
+
+COMPOSE = Builtin("'", _compose_all, rank=2, qtype=105)
+
+
 class Scope:
     """Compile-time scope of a lambda: slots of parameters and locals."""
 
@@ -197,13 +208,14 @@ def _postfix(ct, post, ctx):
         args = [compile_item(e, ctx) for e in post[1]]
     fpos = ct.pos
     if ct.kind == SIGNAL:
-        # '[f;g] composition
+        # '[f;g;..] composition (a projection if an argument is elided)
+        gcomp = guard(call, ctx, fpos)
+        rargs_c = args[::-1]
+
         def comp(env):
-            vals = [a(env) for a in reversed(args)][::-1]
-            f = vals[-1]
-            for h in reversed(vals[:-1]):
-                f = Composition(h, f)
-            return f
+            vals = [a(env) for a in rargs_c]
+            vals.reverse()
+            return gcomp(COMPOSE, vals)
         return CT(NOUN, comp, fpos, ct.ast)
     if ct.kind in (COLON, VASSIGN):
         f0 = ct_value_fn(ct, ctx)

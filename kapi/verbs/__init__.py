@@ -12,6 +12,8 @@ registries when it starts.
 import numpy as np
 
 np.seterr(all="ignore")
+import warnings as _warnings
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"(numpy|kapi)\..*")
 
 MONADS = {}
 DYADS = {}

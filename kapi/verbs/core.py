@@ -255,6 +255,12 @@ def _arith(npop, name):
         xa = to_type(x, ax, rt)
         ya = to_type(y, ay, rt)
         r = npop(xa, ya)
+        if rt in V.INTS:
+            # an integer null in gives a null out (q docs: sum (1 2;0N 4) is 0N 6)
+            nul = V.NULL_INT[rt]
+            isn = (np.asarray(xa) == nul) | (np.asarray(ya) == nul)
+            if isn.any():
+                r = np.where(isn, nul, r)
         atom = tx < 0 and ty < 0
         return _wrap(r, rt, atom)
     fn.__name__ = name
@@ -267,12 +273,15 @@ def _vx(x):
 
 def _fast(general, pyop):
     """Same-type long or float atoms (the common case) skip the dispatch."""
-    fast_types = (np.int64, np.float64)
+    i64, f64, nj = np.int64, np.float64, V.NJ
 
     def op(x, y):
         tx = type(x)
-        if tx is type(y) and tx in fast_types:
-            return pyop(x, y)
+        if tx is type(y):
+            if tx is f64:
+                return pyop(x, y)
+            if tx is i64 and x != nj and y != nj:
+                return pyop(x, y)
         return general(x, y)
     op.__doc__ = general.__doc__
     op.__name__ = general.__name__
@@ -356,7 +365,7 @@ greater = atomic2(_minmax(np.maximum, "greater"))
 lesser.__doc__ = "x&y  lesser (and for booleans)"
 greater.__doc__ = "x|y  greater (or for booleans)"
 
-TOL = 1e-14
+TOL = 2.0 ** -43  # q's comparison tolerance
 
 
 def _cmp_prep(x, y, tx, ty):
@@ -717,13 +726,30 @@ def find(lst, x):
     if type(lst) is np.ndarray:
         return V.collapse([find(lst, v) for v in V.items(x)]) if tx == 0 else np.array(
             [n] * len(x), dtype=np.int64)
-    # general list
-    for i, v in enumerate(lst):
-        if match(v, x):
-            return np.int64(i)
-    if tx >= 0 and tx < 20 and V.is_list(x) and lst and all(qtype(v) < 0 for v in lst):
+    # general list: rank-sensitive, as q's Find: x is looked for as an item
+    # when it has the rank of lst's first item, searched item by item when
+    # its rank is higher, and not found when lower
+    if not lst:
+        return np.int64(0) if tx < 0 else V.collapse([np.int64(0)] * V.count(x)) if tx == 0 else np.int64(0)
+    r0, rx = krank(lst[0]), krank(x)
+    if rx == r0:
+        for i, v in enumerate(lst):
+            if match(v, x):
+                return np.int64(i)
+        return np.int64(n)
+    if rx > r0:
         return V.collapse([find(lst, v) for v in V.items(x)])
     return np.int64(n)
+
+
+def krank(v):
+    """Depth of a value: 0 for an atom, 1 for a vector, 1 + that of its first item for a general list."""
+    t = qtype(v)
+    if t < 0 or t >= 98 or v is None:
+        return 0
+    if t > 0:
+        return 1
+    return 1 + (krank(v[0]) if v else 0)
 
 
 def _first(a, n):
@@ -731,8 +757,9 @@ def _first(a, n):
 
 
 def _find_row(rows, r):
+    """Index of row r (a dict, or a list of the row's values) in a table's rows."""
     for i, row in enumerate(rows):
-        if match(row, r):
+        if match(row, r) or (not isinstance(r, KDict) and match(V.collapse(V.items(row.values)), r)):
             return np.int64(i)
     return np.int64(len(rows))
 
@@ -785,6 +812,8 @@ def take(x, y):
         if type(y) is np.ndarray:
             return y[idx]
         return [y[i] for i in idx.tolist()]
+    if tx in (7, 6, 5) and len(x) == 1:
+        return take(V.item(x, 0), y)
     if tx in (7, 6, 5) and len(x) >= 2:
         dims = [int(d) for d in x]
         flat = y if V.is_list(y) else V.enlist(y)

@@ -246,7 +246,8 @@ def key(x):
     if t > 0 and t < 20:
         return V.NAMES[t]
     if t == -11:
-        return x
+        v = _interp().globals.get(x)
+        return key(v) if v is not None else x
     raise KError("type")
 
 
@@ -277,7 +278,12 @@ def value(x):
         return [np.zeros(1, dtype=np.uint8), V.syms(x.params), V.syms(x.locals),
                 V.syms([""]), V.string(x.source)]
     if t == 104:
-        return [x.f] + [None if a is ELIDED_ else a for a in x.args]
+        args = list(x.args)
+        while args and args[-1] is ELIDED_:
+            args.pop()
+        return [x.f] + [None if a is ELIDED_ else a for a in args]
+    if 106 <= t <= 111:
+        return x.f
     return x
 
 
@@ -366,8 +372,22 @@ def _member(x, y):
 
 @keyword("in", 2, infix=True)
 def in_(x, y):
-    """x in y  1b where items of x are items of y."""
+    """x in y  1b where items of x are items of y; for a general list y,
+    whether x is an item of y (rank-sensitive, as Find)."""
     tx, ty = qtype(x), qtype(y)
+    if ty == 0:
+        r = find(y, x)
+        cnt = len(y)
+        if isinstance(r, np.ndarray):
+            return r < cnt
+        if type(r) is list:
+            return V.collapse([v < cnt for v in r])
+        return np.bool_(r < cnt)
+    if (ty < 0 or (ty > 0 and ty < 20 and len(y) == 1)) and tx != 0 and abs(tx) in (5, 6, 7, 8, 9) \
+            and abs(ty) in (5, 6, 7, 8, 9) and abs(tx) != abs(ty):
+        # an atom or 1-item y may differ in numeric type (q's optimised case)
+        from .core import equal
+        return equal(x, y if ty < 0 else V.item(y, 0))
     if tx < 0 and ty > 0 and ty < 20 and -tx != ty and not (tx in (-7, -6, -5) and ty in (7, 6, 5)):
         if tx in (-8, -9) and ty in (8, 9) or tx in (-7, -6, -5) and ty in (8, 9):
             raise KError("type")
@@ -501,14 +521,15 @@ def _sort_key(x):
 def _py_key(v):
     t = qtype(v)
     if t < 0:
+        # mixed atoms sort by type first (q: asc(2f;3;4i;5h) is 5h 4i 3 2f)
         if t in (-8, -9):
             f = float(v)
-            return (0, -math.inf if f != f else f)
+            return (0, -t, -math.inf if f != f else f)
         if t == -10:
-            return (0, v)
+            return (0, -t, v)
         if t == -11:
-            return (1, v)
-        return (0, int(v) if t != -1 else int(bool(v)))
+            return (1, -t, v)
+        return (0, -t, int(v) if t != -1 else int(bool(v)))
     if V.is_list(v):
         return (2, tuple(_py_key(i) for i in V.items(v)))
     return (3, id(v))
@@ -633,11 +654,22 @@ def prd(x):
     """prd x  product of the items."""
     t = qtype(x)
     if t in (1, 4, 5, 6, 7):
-        return np.int64(np.prod(x.astype(np.int64))) if t != 5 and t != 6 else V.SCALAR[t](np.prod(x.astype(np.int64)))
+        a = _nulls_as(x, t, 1).astype(np.int64)
+        r = np.prod(a)
+        return np.int64(r) if t == 7 else np.int32(r)
     if t in (8, 9):
         a = np.where(np.isnan(x), 1, x)
         return V.SCALAR[t](np.prod(a, dtype=np.float64))
     return _reduce(mul, x, np.int64(1))
+
+
+def _nulls_as(x, t, v):
+    """x with its nulls replaced by v (aggregates skip nulls)."""
+    if t in V.INTS:
+        return np.where(x == V.NULL_INT[t], v, x)
+    if t in V.FLOATS:
+        return np.where(np.isnan(x), v, x)
+    return x
 
 
 @keyword("max")
@@ -754,6 +786,8 @@ def sdev(x):
 @aggregate
 def med(x):
     """med x  median."""
+    if qtype(x) == 0:
+        return V.collapse([med(v) for v in x])
     a = _floats(_agg_items(x))
     a = a[~np.isnan(a)]
     if len(a) == 0:
@@ -798,9 +832,9 @@ def prds(x):
     """prds x  running products."""
     t = qtype(x)
     if t in (1, 4, 5, 6, 7):
-        return np.cumprod(x.astype(np.int64))
+        return np.cumprod(_nulls_as(x, t, 1).astype(np.int64))
     if t in (8, 9):
-        return np.cumprod(x)
+        return np.cumprod(_nulls_as(x, t, 1)).astype(x.dtype)
     return _scan(mul, x)
 
 
@@ -808,7 +842,11 @@ def prds(x):
 def maxs(x):
     """maxs x  running maximums."""
     t = qtype(x)
-    if t in (4, 5, 6, 7):
+    if t in (5, 6, 7):
+        return np.maximum.accumulate(_nulls_as(x, t, -V.INF_INT[t])).astype(x.dtype)
+    if t in (8, 9):
+        return np.maximum.accumulate(_nulls_as(x, t, -np.inf)).astype(x.dtype)
+    if t in (1, 4):
         return np.maximum.accumulate(x)
     return _scan(greater, x)
 
@@ -817,7 +855,11 @@ def maxs(x):
 def mins(x):
     """mins x  running minimums."""
     t = qtype(x)
-    if t in (4, 5, 6, 7):
+    if t in (5, 6, 7):
+        return np.minimum.accumulate(_nulls_as(x, t, V.INF_INT[t])).astype(x.dtype)
+    if t in (8, 9):
+        return np.minimum.accumulate(_nulls_as(x, t, np.inf)).astype(x.dtype)
+    if t in (1, 4):
         return np.minimum.accumulate(x)
     return _scan(lesser, x)
 
@@ -965,8 +1007,10 @@ def _neg_floor(x, t):
         xa = -np.asarray(x, dtype=np.float64)
         r = _floor(_wrap(xa, 9, t < 0))
         return -r if t < 0 else -r
-    if a in (5, 6, 7, 1, 4):
+    if a in (5, 6, 7):
         return x
+    if a in (1, 4):
+        return to_type(x, a, 6)
     raise KError("type")
 
 
@@ -1215,7 +1259,11 @@ def cross(x, y):
 
 @keyword("wavg", 2, infix=True)
 def wavg(x, y):
-    """x wavg y  average of y weighted by x."""
+    """x wavg y  average of y weighted by x (pairs with a null are skipped)."""
+    tx, ty = qtype(x), qtype(y)
+    if tx > 0 and ty > 0 and tx < 20 and ty < 20:
+        ok = ~(np.asarray(null(x), bool) | np.asarray(null(y), bool))
+        x, y = x[ok], y[ok]
     return divide(sum_(mul(x, y)), sum_(x))
 
 
@@ -1236,3 +1284,144 @@ def xbar(x, y):
 def attr(x):
     """attr x  attributes of x (always ` here)."""
     return ""
+
+
+# --------------------------------------------------------------------------
+# moving windows, running averages, statistics of two lists
+
+def _columnwise(fn):
+    """Apply a list function to a dict's values or each table column."""
+    def wrapped(*args):
+        x = args[-1]
+        t = qtype(x)
+        if t == 98:
+            return KTable(x.names, [wrapped(*args[:-1], c) for c in x.cols])
+        if t == 99:
+            return KDict(x.keys, wrapped(*args[:-1], x.values))
+        return fn(*args)
+    wrapped.__name__ = fn.__name__
+    wrapped.__doc__ = fn.__doc__
+    return wrapped
+
+
+def _window(x, n):
+    """Rows of the last n items ending at each position (nulls as NaN)."""
+    a = _floats(x)
+    out = np.full((len(a), n), np.nan)
+    for k in range(n):
+        out[k:, n - 1 - k] = a[:len(a) - k] if k < len(a) else []
+    return out
+
+
+@keyword("msum", 2, infix=True)
+@_columnwise
+def msum(n, x):
+    """n msum x  sums of the last n items (nulls count as 0)."""
+    k = _int(n)
+    t = qtype(x)
+    if t in (1, 4, 5, 6, 7):
+        a = _nulls_as(x, t, 0).astype(np.int64)
+        c = np.cumsum(a)
+        r = c.copy()
+        if k < len(a):
+            r[k:] = c[k:] - c[:-k] if k > 0 else c
+        return r
+    if t in (8, 9):
+        w = _window(x, k)
+        return np.nansum(w, axis=1).astype(x.dtype)
+    raise KError("type")
+
+
+@keyword("mcount", 2, infix=True)
+@_columnwise
+def mcount(n, x):
+    """n mcount x  count of non-null items among the last n."""
+    w = _window(x, _int(n))
+    return (~np.isnan(w)).sum(axis=1).astype(np.int64)
+
+
+@keyword("mavg", 2, infix=True)
+@_columnwise
+def mavg(n, x):
+    """n mavg x  averages of the last n items (nulls ignored)."""
+    w = _window(x, _int(n))
+    with np.errstate(all="ignore"):
+        return np.nanmean(w, axis=1) if w.size else np.empty(0)
+
+
+@keyword("mmax", 2, infix=True)
+@_columnwise
+def mmax(n, x):
+    """n mmax x  maximums of the last n items."""
+    k = _int(n)
+    its = V.items(x)
+    return V.collapse([max_(x[max(0, i - k + 1):i + 1]) for i in range(len(its))]) if its else x
+
+
+@keyword("mmin", 2, infix=True)
+@_columnwise
+def mmin(n, x):
+    """n mmin x  minimums of the last n items (a null is the smallest)."""
+    k = _int(n)
+    its = V.items(x)
+    if type(x) is np.ndarray and qtype(x) in (8, 9):
+        return V.collapse([V.SCALAR[qtype(x)](np.nan) if np.isnan(x[max(0, i - k + 1):i + 1]).any()
+                           else x[max(0, i - k + 1):i + 1].min() for i in range(len(its))]) if its else x
+    if type(x) is np.ndarray and qtype(x) in (4, 5, 6, 7):
+        return np.array([x[max(0, i - k + 1):i + 1].min() for i in range(len(its))], dtype=x.dtype)
+    return V.collapse([min_(x[max(0, i - k + 1):i + 1]) for i in range(len(its))]) if its else x
+
+
+@keyword("mdev", 2, infix=True)
+@_columnwise
+def mdev(n, x):
+    """n mdev x  standard deviations of the last n items."""
+    w = _window(x, _int(n))
+    with np.errstate(all="ignore"):
+        return np.nanstd(w, axis=1) if w.size else np.empty(0)
+
+
+@keyword("avgs")
+@_columnwise
+def avgs(x):
+    """avgs x  running averages."""
+    a = _floats(x)
+    ok = ~np.isnan(a)
+    with np.errstate(all="ignore"):
+        return np.cumsum(np.where(ok, a, 0)) / np.cumsum(ok)
+
+
+@keyword("cov", 2, infix=True)
+def cov(x, y):
+    """x cov y  covariance."""
+    a, b = _floats(x), _floats(y)
+    if len(a) != len(b):
+        raise KError("length")
+    return np.float64(np.mean(a * b) - np.mean(a) * np.mean(b))
+
+
+@keyword("scov", 2, infix=True)
+def scov(x, y):
+    """x scov y  sample covariance."""
+    n = len(_floats(x))
+    return np.float64(cov(x, y) * n / (n - 1)) if n > 1 else np.float64("nan")
+
+
+@keyword("cor", 2, infix=True)
+def cor(x, y):
+    """x cor y  correlation."""
+    return np.float64(cov(x, y) / (float(dev(x)) * float(dev(y))))
+
+
+@keyword("rank")
+def rank(x):
+    """rank x  the position each item would have in the sorted list."""
+    return iasc(iasc(x))
+
+
+@keyword("xprev", 2, infix=True)
+def xprev(n, x):
+    """n xprev x  each item replaced by the one n places before it."""
+    from ..funcs import index
+    k = _int(n)
+    return index(x, np.arange(-k, V.count(x) - k, dtype=np.int64))

@@ -22,8 +22,13 @@ KNOWN = {
     "kxdocs_errors.txt:56": "unassigned local inside select: q reports 'type at depth 4",
     # a matrix as the function of over with a seed: q parses 42 m/[..] as m/[42;..]
     "kxdocs_iterators.txt:131": "data as the function of over, seeded by juxtaposition",
-    # q's integer arithmetic: the page implies 2*0N is 0N; kapi wraps like C (2*0N is 0)
-    "kxdocs_iterators.txt:192": "each-prior seed with integer nulls",
+    # not yet: take signalling 'domain for a bad reshape of a general list
+    "kxdocs2_lists.txt:257": "# with a shape holding a null or a negative: 'domain not signalled",
+    # not yet: aggregates over a dict of equal-length lists work row-wise in q
+    "kxdocs2_math.txt:64": "med of a dict of lists (row-wise)",
+    "kxdocs2_math.txt:843": "mdev of a dict of lists (row-wise)",
+    # not yet: take of keyed-table rows by a table of keys
+    "kxdocs2_tables.txt:76": "keys-table # keyed table",
 }
 
 
