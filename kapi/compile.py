@@ -55,8 +55,13 @@ def _locate(e, ctx, pos):
         e.depth = ctx.interp.depth
 
 
+HOST_ERRORS = None  # a list to record host exceptions in (tests and fuzzing set it)
+
+
 def host_error(exc):
     """A Python exception escaping a primitive, as a q error."""
+    if HOST_ERRORS is not None:
+        HOST_ERRORS.append(exc)
     if isinstance(exc, RecursionError):
         return KError("stack")
     if isinstance(exc, MemoryError):

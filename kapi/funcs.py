@@ -342,7 +342,7 @@ def index(x, i):
     if ti == 0 or ti == 99 or ti == 98:
         if ti == 99:
             return KDict(i.keys, index(x, i.values))
-        return V.collapse([index(x, j) for j in i]) if ti == 0 else index(x, i)
+        return V.collapse([index(x, j) for j in V.items(i)])
     if len(i) == 0 and ti != 0:
         return x[:0] if type(x) is np.ndarray else []
     raise KError("type")

@@ -647,7 +647,7 @@ def bang(x, y):
         return KDict(V.enlist(x), V.enlist(y))
     if tx < 0 or ty < 0 and tx != 98:
         if tx < 0:
-            raise KError("length") if ty >= 0 and ty < 98 and V.count(y) != 1 else None
+            raise KError("length" if 0 <= ty < 98 and V.count(y) != 1 else "type")
         if tx == 0 or (0 < tx < 20):
             return KDict(x, _fill_to(y, V.count(x)))
     if V.count(x) != V.count(y):

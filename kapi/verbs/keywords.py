@@ -188,12 +188,14 @@ def where(x):
     if t == 1:
         return np.flatnonzero(x).astype(np.int64)
     if t in (4, 5, 6, 7):
-        if (x < 0).any():
+        if len(x) and x.min() < 0:
             raise KError("domain")
         return np.repeat(np.arange(len(x), dtype=np.int64), x.astype(np.int64))
     if t == -1:
         return np.zeros(int(bool(x)), dtype=np.int64)
     if t in (-7, -6, -5, -4):
+        if int(x) < 0:
+            raise KError("domain")
         return np.zeros(int(x), dtype=np.int64)
     if t == 99:
         from ..funcs import index
