@@ -68,6 +68,16 @@ FLOATS = (E, F)
 NUMERIC = (B, X, H, I, J, E, F)
 
 
+LIMIT = 2 ** 30  # the most items one operation may create ('limit beyond)
+
+
+def check_size(n):
+    """Refuse to build a list of more than LIMIT items: 'limit, not a dead process."""
+    if n > LIMIT:
+        raise KError("limit")
+    return n
+
+
 def null_of(t):
     """The typed null atom of vector type t (positive)."""
     if t in NULL_INT:

@@ -789,6 +789,7 @@ def take(x, y):
     tx, ty = qtype(x), qtype(y)
     if tx in (-7, -6, -5, -1, -4):
         n = int(x)
+        V.check_size(abs(n))
         if ty == 99:
             if V.is_keyed(y):
                 return KDict(take(x, y.keys), take(x, y.values))
@@ -838,6 +839,7 @@ def take(x, y):
             raise KError("length")
         for d in dims:
             total *= d
+        V.check_size(total)
         data = take(np.int64(total), flat)
         return _reshape(data, dims)
     if tx == 11 or tx == -11:

@@ -34,8 +34,7 @@ def til(x):
     n = int(x)
     if n < 0:
         raise KError("domain")
-    if n > 2**31 * 8:
-        raise KError("limit")
+    V.check_size(n)
     return np.arange(n, dtype=np.int64 if t != -6 else np.int32) if t == -6 else np.arange(n, dtype=np.int64)
 
 
@@ -1170,6 +1169,7 @@ def roll(x, y):
     g = rng()
     if n == V.NULL_INT.get(-qtype(x)):
         n = -(int(y) if ty in (-7, -6, -5) else V.count(y))  # 0N?x: a permutation
+    V.check_size(abs(n))
     if ty in (-7, -6, -5):
         m = int(y)
         if n < 0:
