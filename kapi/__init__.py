@@ -10,5 +10,8 @@ __version__ = "0.1.0"
 
 from .errors import KError, KExit  # noqa: E402
 from .interp import Interpreter  # noqa: E402
+from .embed import KeyedTable, Pointer, QFunction, Symbol, Table  # noqa: E402
+from .ipython import load_ipython_extension, unload_ipython_extension  # noqa: E402
 
-__all__ = ["Interpreter", "KError", "KExit", "__version__"]
+__all__ = ["Interpreter", "KError", "KExit", "Symbol", "Table", "KeyedTable", "Pointer",
+           "QFunction", "load_ipython_extension", "unload_ipython_extension", "__version__"]

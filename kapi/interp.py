@@ -14,6 +14,9 @@ from .errors import KError, KExit
 from .funcs import Builtin, Prim, _Return
 
 
+_MISSING = object()
+
+
 class _Code:
     """A parsed and compiled console line."""
 
@@ -96,8 +99,13 @@ class Interpreter:
         """Evaluate q source; returns (value, quiet)."""
         code = self._compile(src)
         from .verbs.keywords import _INTERP
+        # re-entered from Python code that q code called (a Python callable
+        # calling q(...)): keep the outer evaluation's depth and qSQL stack
+        nested = any(i is self for i in _INTERP)
+        depth = self.depth
         _INTERP.append(self)
-        self.depth = 0
+        if not nested:
+            self.depth = 0
         try:
             return code.fn(None), code.quiet
         except _Return as r:
@@ -106,8 +114,36 @@ class Interpreter:
             raise KError("stack") from None
         finally:
             _INTERP.pop()
+            if nested:
+                self.depth = depth
+            else:
+                self.depth = 0
+                self.sqlstack.clear()
+
+    def apply(self, f, args):
+        """Apply k value ``f`` (a function, or a list/dict to index) to a
+        Python list of k values, as ``f[a;b;..]`` in q code run by this
+        interpreter; returns the k value (raises KError)."""
+        from .funcs import call
+        from .verbs.keywords import _INTERP
+        nested = any(i is self for i in _INTERP)
+        depth = self.depth
+        _INTERP.append(self)
+        if not nested:
             self.depth = 0
-            self.sqlstack.clear()
+        try:
+            return call(f, list(args))
+        except _Return as r:
+            return r.value
+        except RecursionError:
+            raise KError("stack") from None
+        finally:
+            _INTERP.pop()
+            if nested:
+                self.depth = depth
+            else:
+                self.depth = 0
+                self.sqlstack.clear()
 
     def eval(self, src):
         """Evaluate q source and return the k value (raises KError)."""
@@ -119,8 +155,10 @@ class Interpreter:
         return v
 
     def __call__(self, src):
-        """Evaluate q source and return a plain Python view of the result."""
-        return V.to_py(self.eval(src))
+        """Evaluate q source and return the Python view of the result
+        (numpy arrays for vectors, dicts, :class:`~kapi.Symbol`, live torch
+        objects for api-pointers...; see :mod:`kapi.embed`)."""
+        return self.to_py(self.eval(src))
 
     def execute(self, src):
         """Run one console input; returns the text the console prints
@@ -165,11 +203,84 @@ class Interpreter:
         return printed.rstrip("\n") if not text else text if not printed else printed + text
 
     # ------------------------------------------------------------------
+    # embedding (docs/embedding.md) -------------------------------------
     def __getitem__(self, name):
-        return V.to_py(self.globals[name])
+        """``q["x"]``: the Python view of global ``x`` (KeyError if undefined)."""
+        return self.to_py(self.globals[name])
 
     def __setitem__(self, name, value):
-        self.globals[name] = V.from_py(value)
+        """``q["x"] = value``: set global ``x`` to the k value of ``value``
+        (torch objects become api-pointers, callables q functions)."""
+        if not isinstance(name, str) or not name:
+            raise TypeError("kapi: a global's name is a non-empty str")
+        self.globals[str(name)] = self.to_k(value)
+
+    def __delitem__(self, name):
+        del self.globals[name]
+
+    def __contains__(self, name):
+        return name in self.globals
+
+    def get(self, name, default=None):
+        """The Python view of global ``name``, or ``default``."""
+        v = self.globals.get(name, _MISSING)
+        return default if v is _MISSING else self.to_py(v)
+
+    def to_k(self, value):
+        """The k value of a Python value (see :func:`kapi.embed.to_k`)."""
+        from .embed import to_k
+        return to_k(self, value)
+
+    def to_py(self, x):
+        """The Python view of a k value (see :func:`kapi.embed.to_py`)."""
+        from .embed import to_py
+        return to_py(self, x)
+
+    def resolve(self, name):
+        """The k value a name denotes in q code: a global, a q keyword, a
+        k-api verb or an operator glyph (``"+"``); KError if none."""
+        for d in (self.globals, self.keywords, self.builtins, self.prims):
+            v = d.get(name)
+            if v is not None:
+                return v
+        raise KError(name)
+
+    def call(self, name, *args):
+        """Call the q function (or k-api verb, keyword, glyph) named ``name``
+        with Python arguments, as ``name[a;b;..]``; returns the Python view.
+        A k-api verb taking one argument given several gets them as one list,
+        as ``tensor(`randn;3 4)``: ``q.call("tensor", kapi.Symbol("randn"), [3, 4])``.
+        ``name`` may also be a q function value or a :class:`~kapi.QFunction`."""
+        from .embed import QFunction
+        if isinstance(name, QFunction):
+            f = name.k
+        elif isinstance(name, str):
+            f = self.resolve(name)
+        else:
+            f = self.to_k(name)
+        kargs = [self.to_k(a) for a in args]
+        if (len(kargs) > 1 and isinstance(f, Builtin) and f.rank == 1 and f.maxrank == 1
+                and self.builtins.get(f.name) is f):
+            kargs = [V.collapse(kargs)]
+        if not kargs:
+            kargs = [None]
+        return self.to_py(self.apply(f, kargs))
+
+    def function(self, src):
+        """A Python callable for the q function that ``src`` evaluates to
+        (``q.function("{x+y}")(1, 2)`` is 3); TypeError if not a function."""
+        from .embed import QFunction
+        v = self.resolve(src) if src.isidentifier() and src in self.globals else self.eval(src)
+        if not isinstance(v, V.KFunc):
+            raise TypeError("kapi: %r is not a q function" % src)
+        return QFunction(self, v)
+
+    def object(self, x):
+        """The live Python/torch object behind an api-pointer: ``x`` is a k
+        pointer (``q.eval("m")``), a :class:`~kapi.Pointer`, a pointer id or
+        the name of a global holding a pointer."""
+        from .embed import object_of
+        return object_of(self, x)
 
     def write(self, text):
         self.out.write(text)

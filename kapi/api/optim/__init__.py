@@ -10,6 +10,7 @@ from .catalog import (CATALOG, Buffer, Option, Spec, buf, buffer_items, buffer_n
                       buffers, check_positional, defaults, from_torch, get, help_table,
                       katom, kvalue, names, opt, options, register, resolve, setting,
                       settings, state_counts, to_torch, torch_key, torch_state, validate)
+from . import more, torch_extra  # noqa: E402,F401  (registers issue D's optimizers)
 
 __all__ = ["CATALOG", "Buffer", "Option", "Spec", "buf", "buffer_items", "buffer_name",
            "buffers", "check_positional", "defaults", "from_torch", "get", "help_table",

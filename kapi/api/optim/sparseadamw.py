@@ -1,0 +1,97 @@
+"""SparseAdamW as RecIS has it (``recis/optim/sparse_adamw.py``,
+``csrc/embedding/adamw.cc``; reference/optimizers.md 1.4 and 5).
+
+Only the rows a gradient touches are updated (decay included): for a sparse
+gradient (``nn.Embedding(sparse=True)``) the rows of its coalesced indices,
+for a dense gradient the rows with any non-zero element (a 0-d or 1-d
+parameter's rows are its elements).  With t the parameter's update count::
+
+    α = lr·sqrt(1-β2^t)/(1-β1^t)
+    for each touched row i:
+        w_i = w_i·(1 - lr·decay)                   # decoupled decay, touched rows only
+        m_i = β1·m_i + (1-β1)·g_i;   v_i = β2·v_i + (1-β2)·g_i^2
+        w_i = w_i - α·m_i/(sqrt(v_i) + eps)        # eps on the raw sqrt(v) (TF style)
+
+Gradient accumulation (RecIS ``set_grad_accum_steps``): with ``accumulate``
+k > 1 a call to ``step`` adds the gradient to the ``grad_accum`` buffer and
+updates only on every k-th call, with the accumulated gradient divided by k
+(zero the gradients between calls as usual).  State per parameter:
+``step`` (updates made), ``exp_avg``, ``exp_avg_sq``, and while
+accumulating ``calls`` and ``grad_accum``.
+"""
+
+import torch
+
+from ._common import KOptimizer, check
+
+__all__ = ["SparseAdamW"]
+
+
+def _rows(x):
+    return x if x.dim() > 0 else x.view(1)
+
+
+class SparseAdamW(KOptimizer):
+    """Row-lazy AdamW for sparse (and dense) gradients (see module doc)."""
+
+    kname = "sparseadamw"
+    sparse_ok = True
+
+    def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01,
+                 accumulate=1, *, foreach=None):
+        check(lr >= 0, "Invalid learning rate", lr)
+        check(eps >= 0, "Invalid epsilon value", eps)
+        for i in (0, 1):
+            check(0 <= betas[i] < 1, "Invalid beta parameter at index %d" % i, betas[i])
+        check(weight_decay >= 0, "Invalid weight_decay value", weight_decay)
+        check(accumulate >= 1, "Invalid accumulate value", accumulate)
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
+                                      weight_decay=weight_decay, accumulate=int(accumulate)),
+                         foreach)
+
+    def _state_init(self, p, group, state):
+        state["exp_avg"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+        state["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+
+    @staticmethod
+    def _touched(p, g):
+        """(rows, values): the touched rows of ``p`` and their gradient rows."""
+        if g.is_sparse:
+            if g.sparse_dim() != 1:
+                g = g.to_dense()
+            else:
+                g = g.coalesce()
+                return g.indices()[0], g.values()
+        g = _rows(g)
+        flat = g.reshape(g.shape[0], -1)
+        rows = (flat != 0).any(1).nonzero().squeeze(1)
+        return rows, g.index_select(0, rows)
+
+    def _update(self, group, params, grads, states, foreach):
+        lr, eps, wd, k = group["lr"], group["eps"], group["weight_decay"], group["accumulate"]
+        b1, b2 = group["betas"]
+        for p, g, st in zip(params, grads, states):
+            if k > 1:
+                acc = st.get("grad_accum")
+                st["grad_accum"] = g.clone() if acc is None else acc + g
+                st["calls"] = st.get("calls", 0) + 1
+                if st["calls"] % k:
+                    continue
+                g = st.pop("grad_accum") / k
+                st["calls"] = 0
+            rows, vals = self._touched(p, g)
+            st["step"] += 1
+            if rows.numel() == 0:
+                continue
+            t = int(st["step"].item())
+            alpha = lr * (1 - b2 ** t) ** 0.5 / (1 - b1 ** t)
+            w, m, v = _rows(p), _rows(st["exp_avg"]), _rows(st["exp_avg_sq"])
+            wr, mr, vr = (x.index_select(0, rows) for x in (w, m, v))
+            if wd != 0:
+                wr.mul_(1 - lr * wd)
+            mr.mul_(b1).add_(vals, alpha=1 - b1)
+            vr.mul_(b2).addcmul_(vals, vals, value=1 - b2)
+            wr.addcdiv_(mr, vr.sqrt().add_(eps), value=-alpha)
+            w.index_copy_(0, rows, wr)
+            m.index_copy_(0, rows, mr)
+            v.index_copy_(0, rows, vr)
