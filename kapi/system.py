@@ -67,6 +67,17 @@ def system_command(interp, cmd):
     raise KError("nyi: system command \\" + name)
 
 
+def _progress(interp, n):
+    """A rich progress bar on stderr for \\t:n / \\ts:n, only when the
+    interactive shell asked for it (never in scripts or embedding)."""
+    if not getattr(interp, "progress", False) or n < 2:
+        return None
+    import sys
+    from rich.console import Console
+    from rich.progress import Progress
+    return Progress(console=Console(file=sys.stderr), transient=True)
+
+
 def _timer(interp, name, expr):
     n = 1
     if ":" in name:
@@ -78,10 +89,18 @@ def _timer(interp, name, expr):
     code = interp._compile(expr)
     if name == "ts":
         tracemalloc.start()
+    bar = _progress(interp, n)
     t0 = time.perf_counter()
     try:
-        for _ in range(n):
-            interp.run(expr)
+        if bar is None:
+            for _ in range(n):
+                interp.run(expr)
+        else:
+            with bar:
+                task = bar.add_task(expr[:40], total=n)
+                for _ in range(n):
+                    interp.run(expr)
+                    bar.advance(task)
     finally:
         elapsed = time.perf_counter() - t0
         peak = 0

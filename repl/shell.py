@@ -24,14 +24,42 @@ PROMPT = "q)"
 
 def evaluate(q, src, out):
     """Run one input and print its console text to ``out``.
-    Raises KExit; a KeyboardInterrupt during evaluation prints 'stop."""
+    Raises KExit; a KeyboardInterrupt during evaluation prints 'stop.
+    ``\\rich`` toggles rich rendering of tables (off by default)."""
+    if src.strip() == "\\rich":
+        q.rich = not getattr(q, "rich", False)
+        out.write("rich tables %s\n" % ("on" if q.rich else "off"))
+        _flush(out)
+        return
     try:
-        text = q.console(src)
+        text = _rich(q, src) if getattr(q, "rich", False) else None
+        if text is None:
+            text = q.console(src)
     except KeyboardInterrupt:
         text = "'stop"
     if text:
         out.write(text if text.endswith("\n") else text + "\n")
     _flush(out)
+
+
+def _rich(q, src):
+    """Rich text for a table result, or None to fall back to console text."""
+    from kapi.errors import KError
+    from .richview import render
+    s = src.strip()
+    if not s or s.startswith("\\"):
+        return None
+    try:
+        v, quiet = q.run(s)
+    except KError as e:
+        return e.block()
+    if quiet:
+        return ""
+    text = render(v, q.settings)
+    if text is None:
+        from kapi.display import show
+        return show(v, q.settings)
+    return text
 
 
 def _flush(f):
@@ -88,6 +116,7 @@ def run(q, input=None, output=None, history_file=None, *, stdout=None,
         if not (_isatty(stdin) and _isatty(sys.stdout)):
             return run_plain(q, stdin, out)
         input_ = None
+        q.progress = _isatty(sys.stderr)  # progress bars for \t:n / \ts:n at a terminal
     elif _is_pt_input(input):
         input_ = input
     else:

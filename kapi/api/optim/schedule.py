@@ -235,29 +235,6 @@ class Schedule:
 
     # -- stepping
 
-    def next(self, group):
-        """The group values after one more update (nothing is changed): a dict,
-        or ``{}`` once the schedule has run past its end."""
-        if self.done:
-            return {}
-        if self.kind == "function":
-            return {"lr": self._fn(self.n + 1)}
-        sc, g = self._sched, self._proxy.param_groups[0]
-        saved = dict(sc.__dict__), dict(g)
-        g["lr"] = group["lr"]
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                sc.step()
-            return self._values()
-        except (ValueError, ZeroDivisionError, IndexError):
-            return {}                               # past the end: hold the rate
-        finally:
-            sc.__dict__.clear()
-            sc.__dict__.update(saved[0])
-            g.clear()
-            g.update(saved[1])
-
     def advance(self, group):
         """Step the schedule and set the group's values; returns nothing."""
         if self.done:
