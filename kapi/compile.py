@@ -591,12 +591,8 @@ def _fold(cts, ctx):
                 i -= 1
                 continue
             target = cts[i - 1]
-            if not _is_target(target):
-                if k == VASSIGN:
-                    if target.kind == NOUN:
-                        raise KError("parse", ctx.frame, t.pos + ctx.shift)
-                if k == COLON:
-                    raise KError("parse", ctx.frame, t.pos + ctx.shift)
+            if not _is_target(target) or target.kind != NOUN:
+                raise KError("parse", ctx.frame, t.pos + ctx.shift)
             right = _assign(target, t, right, ctx)
             i -= 2
             continue

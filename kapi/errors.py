@@ -14,6 +14,7 @@ class KError(Exception):
     __slots__ = ("name", "frame", "pos", "depth")
 
     def __init__(self, name, frame=None, pos=None, depth=0):
+        name = name if isinstance(name, str) else str(name)
         super().__init__(name)
         self.name = name
         self.frame = frame

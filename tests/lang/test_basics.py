@@ -51,7 +51,7 @@ def test_console_never_raises_on_garbage(q):
 
 
 def test_python_view(q):
-    assert q("til 3") == [0, 1, 2]
+    assert list(q("til 3")) == [0, 1, 2]
     assert q("`a`b!1 2") == {"a": 1, "b": 2}
 
 
