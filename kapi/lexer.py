@@ -1,15 +1,26 @@
-"""q's lexer: text -> lark tokens.
+"""q's lexer: text -> tokens for the LALR driver in kapi/parse.py.
 
 q's lexing is context-sensitive (white space decides between minus and a
 negative literal, between `/` over and a comment, between `'` each and a
-signal), so the tokens are made here by hand and handed to lark's LALR
-parser, whose grammar (grammar/q.lark) only declares them.
+signal), so the tokens are made here by hand and handed to the driver that
+runs lark's LALR tables; the grammar (grammar/q.lark) only declares them.
+
+A token is a tuple ``(type, text, start, end)``.
+
+Two tokenizers give the same tokens:
+
+* :func:`_fast` runs one master regular expression over the text (white
+  space folded into the following token, one ``finditer`` step per token)
+  and settles the few context-sensitive cases by looking at the previous
+  token.  It gives up (returns None) on anything unusual: qSQL keywords,
+  characters q cannot read, a signal followed by a colon, ``x-2:``.
+* :func:`_slow` is the character-by-character reference: it handles
+  everything, including qSQL's phrase commas and the parse errors.
+
+:func:`tokenize` tries the first and falls back to the second.
 """
 
 import re
-
-from lark import Token
-from lark.lexer import Lexer
 
 from .errors import KError
 
@@ -23,41 +34,150 @@ _NUM = re.compile(
 _DATE = re.compile(r"\d{4}\.\d\d\.\d\d")
 _NAME = re.compile(r"\.?[A-Za-z][A-Za-z0-9_.]*")
 _SYM = re.compile(r"`(?::[A-Za-z0-9_.:/\\-]*|[A-Za-z0-9_.][A-Za-z0-9_.:]*)?")
-_WS = re.compile(r"[ \t\r]*")
 GLYPHS = "+-*%&|^=<>~!#_,?$@.:"
-ENDS_TERM = {"NUM", "SYM", "STR", "NAME", "RPAR", "RBRACK", "RBRACE", "VERB", "ADVERB", "DCOLON", "COLON", "VERBASSIGN"}
-NOUN_END = {"NUM", "SYM", "STR", "NAME", "RPAR", "RBRACK", "RBRACE"}
+ENDS_TERM = frozenset({"NUM", "SYM", "STR", "NAME", "RPAR", "RBRACK", "RBRACE", "VERB",
+                       "ADVERB", "DCOLON", "COLON", "VERBASSIGN"})
+NOUN_END = frozenset({"NUM", "SYM", "STR", "NAME", "RPAR", "RBRACK", "RBRACE"})
 CONTROL = {"if", "do", "while"}
 SQL = {"select": "SELECT", "exec": "EXEC", "update": "UPDATE", "delete": "DELETE"}
 SQLWORDS = {"by": "BY", "from": "FROM", "where": "WHERE"}
 
 
-class Tok:
-    """A light token (the parser driver in kapi/parse.py reads only these
-    four fields; str() gives the text, as lark's Token does)."""
-
-    __slots__ = ("type", "value", "start_pos", "end_pos")
-
-    def __init__(self, kind, value, pos, end):
-        self.type = kind
-        self.value = value
-        self.start_pos = pos
-        self.end_pos = end
-
-    def __str__(self):
-        return self.value
-
-    def __repr__(self):
-        return "Tok(%s, %r)" % (self.type, self.value)
-
-
-def _tok(kind, value, pos, end):
-    return Tok(kind, value, pos, end)
-
-
 def tokenize(text):
-    """Yield lark Tokens for q source text. Raises KError('parse') with a
-    position on a character q cannot read."""
+    """The tokens of q source text, a list of ``(type, text, start, end)``.
+    Raises KError('parse') with a position on a character q cannot read."""
+    toks = _fast(text)
+    if toks is None:
+        toks = _slow(text)
+    return toks
+
+
+# --------------------------------------------------------------------------
+# the master-regex tokenizer
+
+_T = r"(?![0-9A-Za-z.])"                                   # end of a numeric item
+_DEC = r"(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?[hijef]?"
+_PLAIN = r"(?:0[NnWw][hijefc]?|%s)%s" % (_DEC, _T)          # no hex, no boolean
+_ITEM = r"(?:0x[0-9a-fA-F]*|[01]+b|0[NnWw][hijefc]?|%s)%s" % (_DEC, _T)   # = _NUM
+# a vector literal: a hex or boolean literal alone, or items separated by blanks
+# (later items may be negative, or hex/boolean: _slow's _number_run)
+_TAIL = r"(?:[ ]+(?:%s|-%s))*" % (_ITEM, _PLAIN)
+_RUN = r"(?:(?:0x[0-9a-fA-F]*|[01]+b)%s|%s%s)" % (_T, _PLAIN, _TAIL)
+_NRUN = r"-%s%s" % (_PLAIN, _TAIL)                          # a negative first item
+
+# group numbers are the token codes below (each alternative is one group;
+# the commonest first: the regex engine tries them in order)
+_MASTER = re.compile(r"""[ \t\r\n]*(?:
+     (\.?[A-Za-z][A-Za-z0-9_.]*)                               # 1 NAME
+    |([\[\]();{}])                                            # 2 brackets, SEMI
+    |([012]:(?!:))                                            # 3 0: 1: 2: verbs
+    |(%(run)s)                                                # 4 NUM
+    |(%(nrun)s)                                               # 5 negative NUM (or - then NUM)
+    |((?:<[=>]|>[=>]|[-+*%%&|^=<>~!\#_,?@.$])(?::(?!:))?)      # 6 VERB, VERBASSIGN
+    |(::?)                                                    # 7 COLON DCOLON
+    |(['/\\]:?)                                               # 8 ADVERB SIGNAL comment
+    |("[^"\\]*(?:\\.[^"\\]*)*")                               # 9 STR
+    |((?:`(?::[A-Za-z0-9_.:/\\-]*|[A-Za-z0-9_.][A-Za-z0-9_.:]*)?)+)   # 10 SYM
+    |(\Z)                                                     # 11 end
+    |()                                                       # 12 anything else: give up
+    )""" % {"run": _RUN, "nrun": _NRUN}, re.X | re.S)
+
+_BRACKET = {"(": "LPAR", ")": "RPAR", "[": "LBRACK", "]": "RBRACK", "{": "LBRACE",
+            "}": "RBRACE", ";": "SEMI"}
+_SPECIAL = frozenset(CONTROL) | frozenset(SQL)
+
+
+def _fast(text):
+    """Tokens by the master regex, or None where :func:`_slow` must decide."""
+    toks = []
+    add = toks.append
+    pos = 0
+    while True:
+        for m in _MASTER.finditer(text, pos):
+            k = m.lastindex
+            if k == 1:
+                s, e = m.span(1)
+                v = text[s:e]
+                if v in _SPECIAL:
+                    if v in SQL:
+                        return None      # qSQL: phrase commas need _slow's state
+                    if text[e:e + 1] == "[":
+                        add(("CONTROL", v, s, e))
+                        continue
+                add(("NAME", v, s, e))
+            elif k == 2:
+                s, e = m.span(2)
+                v = text[s]
+                add((_BRACKET[v], v, s, e))
+            elif k == 6:
+                s, e = m.span(6)
+                v = text[s:e]
+                if v[-1] == ":":
+                    add(("VERBASSIGN", v, s, e))
+                elif v == "$" and text[e:e + 1] == "[":
+                    add(("COND", v, s, e))
+                elif v == "-" and (text[e:e + 1].isdigit() or (text[e:e + 1] == "." and text[e + 1:e + 2].isdigit())) \
+                        and not (toks and toks[-1][3] == s and toks[-1][0] in NOUN_END):
+                    return None          # "-" before an unreadable number: _slow raises
+                elif v == "." and text[e:e + 1].isdigit():
+                    return None          # "." before an unreadable number
+                else:
+                    add(("VERB", v, s, e))
+            elif k == 4:
+                s, e = m.span(4)
+                add(("NUM", text[s:e], s, e))
+            elif k == 7:
+                s, e = m.span(7)
+                add(("DCOLON" if e - s == 2 else "COLON", text[s:e], s, e))
+            elif k == 5:
+                s, e = m.span(5)
+                if toks and toks[-1][3] == s and toks[-1][0] in NOUN_END:
+                    # x-1: minus, then the literal
+                    rest = text[s + 1:e]
+                    if rest in ("0", "1", "2") and text[e:e + 1] == ":":
+                        return None
+                    add(("VERB", "-", s, s + 1))
+                    add(("NUM", rest, s + 1, e))
+                else:
+                    add(("NUM", text[s:e], s, e))
+            elif k == 8:
+                s, e = m.span(8)
+                c = text[s]
+                if toks and toks[-1][3] == s and toks[-1][0] in ENDS_TERM or c == "\\":
+                    add(("ADVERB", text[s:e], s, e))
+                elif c == "/":
+                    j = text.find("\n", s)
+                    pos = len(text) if j < 0 else j
+                    break                    # restart after the comment
+                elif e - s == 1:
+                    add(("SIGNAL", "'", s, e))
+                else:
+                    return None              # ': after a blank: signal, then a colon
+            elif k == 9:
+                s, e = m.span(9)
+                add(("STR", text[s:e], s, e))
+            elif k == 10:
+                s, e = m.span(10)
+                add(("SYM", text[s:e], s, e))
+            elif k == 3:
+                s, e = m.span(3)
+                add(("VERB", text[s:e], s, e))
+            elif k == 11:
+                return toks
+            else:
+                return None
+        if pos >= len(text):
+            return toks
+
+
+# --------------------------------------------------------------------------
+# the reference tokenizer
+
+def _slow(text):
+    return list(_slow_iter(text))
+
+
+def _slow_iter(text):
     i, n = 0, len(text)
     prev = None           # kind of previous token
     prev_end = -1         # end offset of the previous token
@@ -168,7 +288,7 @@ def tokenize(text):
                     kind, val = "VERB", text[start:i]
         else:
             raise KError("parse", text, i)
-        yield _tok(kind, val, start, i)
+        yield (kind, val, start, i)
         prev, prev_end = kind, i
 
 
@@ -209,16 +329,22 @@ def _one_number(text, i):
     return m.end()
 
 
-class QLexer(Lexer):
-    """lark's hook: a Lexer whose lex() is our tokenizer (lark builds the
-    LALR tables from grammar/q.lark with it; kapi/parse.py drives them)."""
+def _lark_lexer():
+    """lark's hook: a Lexer class whose lex() is :func:`tokenize` (lark needs
+    one to build the LALR tables from grammar/q.lark; kapi/parse.py drives
+    the tables itself)."""
+    from lark import Token
+    from lark.lexer import Lexer
 
-    def __init__(self, lexer_conf):
-        pass
+    class QLexer(Lexer):
+        def __init__(self, lexer_conf):
+            pass
 
-    def lex(self, data):
-        for t in tokenize(data):
-            tok = Token(t.type, t.value, start_pos=t.start_pos, end_pos=t.end_pos)
-            tok.line = 1
-            tok.column = t.start_pos
-            yield tok
+        def lex(self, data):
+            for kind, val, s, e in tokenize(data):
+                tok = Token(kind, val, start_pos=s, end_pos=e)
+                tok.line = 1
+                tok.column = s
+                yield tok
+
+    return QLexer

@@ -1,4 +1,4 @@
-"""Parser: q text -> AST (via lark LALR and kapi.lexer).
+"""Parser: q text -> AST (kapi.lexer's tokens, lark's LALR tables, kapi's driver).
 
 The AST is small: nodes are tuples whose first item names the node.
 
@@ -13,19 +13,35 @@ The AST is small: nodes are tuples whose first item names the node.
       ("lambda", params|None, [expr...], text, pos)
       ("cond", [expr...], pos)   ("control", kind, [expr...], pos)
       ("sql", kind, cols, by, from_expr, where, pos)
+
+lark builds the LALR(1) tables from grammar/q.lark; :func:`_tables` turns
+them into one action tuple per (state, token type) and :func:`_drive` runs
+them.  What makes the driver cheap (docs/performance.md has the figures):
+
+* default reductions: a state whose only actions reduce by one rule reduces
+  without looking at the next token, so a shift and the reductions that
+  follow it (``NAME`` -> ``name`` -> ``term_one``) are one precomputed action
+  with one composed value maker, as are the empty-``expr`` reductions before
+  a shift (after ``[``, ``{``, ``;``);
+* left-recursive rules (``expr: expr term``, ``seq: seq SEMI expr``,
+  ``term: term ADVERB`` ...) return to the state under their first symbol,
+  so they need no goto lookup, and the commonest (appending a term to its
+  expression) is inlined;
+* tokens are plain tuples ``(type, text, start, end)``.
+
+Error positions and names are those of a plain LALR driver: every check is
+still made against the token that would be shifted.
 """
 
 import functools
-import re
 import importlib.resources as resources
+import re
 
 import numpy as np
-from lark import Lark, Transformer, v_args
-from lark.exceptions import UnexpectedInput, UnexpectedToken, UnexpectedEOF
 
 from . import values as V
 from .errors import KError
-from .lexer import QLexer
+from .lexer import _fast, _slow_iter
 
 
 def _grammar_text():
@@ -38,129 +54,179 @@ def _grammar_text():
             return f.read()
 
 
-class _ToAST(Transformer):
-    """Runs inside the LALR parser (on the fly, no parse tree)."""
+# --------------------------------------------------------------------------
+# rule actions: one per rule alias of grammar/q.lark, called with the list of
+# the rule's children (tokens are (type, text, start, end) tuples)
 
-    text = ""
+_TEXT = [""]        # the text being parsed (lambda bodies, error frames)
 
-    def start(self, c):
-        return c[0]
 
-    def seq_one(self, c):
-        return [c[0]]
+def _start(c):
+    return c[0]
 
-    def seq_more(self, c):
-        c[0].append(c[2])
-        return c[0]
 
-    def expr_empty(self, c):
-        return ("expr", [])
+def _seq_one(c):
+    return [c[0]]
 
-    def expr_more(self, c):
-        c[0][1].append(c[1])
-        return c[0]
 
-    def term_one(self, c):
-        return ("term", c[0], [])
+def _seq_more(c):
+    c[0].append(c[2])
+    return c[0]
 
-    def adverb(self, c):
-        t = c[1]
-        c[0][2].append(("adverb", str(t), t.start_pos))
-        return c[0]
 
-    def brackets(self, c):
-        c[0][2].append(("args", c[2], c[1].start_pos))
-        return c[0]
+def _expr_empty(c):
+    return ("expr", [])
 
-    def primary(self, c):
-        return c[0]
 
-    def num(self, c):
-        t = c[0]
-        return ("num", parse_number(str(t), self.text, t.start_pos), t.start_pos)
+def _expr_more(c):
+    c[0][1].append(c[1])
+    return c[0]
 
-    def sym(self, c):
-        t = c[0]
-        parts = str(t).split("`")[1:]
-        val = parts[0] if len(parts) == 1 else V.syms(parts)
-        return ("sym", val, t.start_pos)
 
-    def str(self, c):
-        t = c[0]
-        s = unescape(str(t)[1:-1])
-        val = s if len(s) == 1 else V.string(s)
-        return ("str", val, t.start_pos)
+def _term_one(c):
+    return ("term", c[0], [])
 
-    def name(self, c):
-        return ("name", str(c[0]), c[0].start_pos)
 
-    def verb(self, c):
-        return ("verb", str(c[0]), c[0].start_pos)
+def _adverb(c):
+    t = c[1]
+    c[0][2].append(("adverb", t[1], t[2]))
+    return c[0]
 
-    def verbassign(self, c):
-        return ("verbassign", str(c[0])[:-1], c[0].start_pos)
 
-    def colon(self, c):
-        return ("colon", c[0].start_pos)
+def _brackets(c):
+    c[0][2].append(("args", c[2], c[1][2]))
+    return c[0]
 
-    def dcolon(self, c):
-        return ("dcolon", c[0].start_pos)
 
-    def signal(self, c):
-        return ("signal", c[0].start_pos)
+def _primary(c):
+    return c[0]
 
-    def block(self, c):
-        return ("block", c[1], c[0].start_pos)
 
-    def paren(self, c):
-        return ("paren", c[1], c[0].start_pos)
+_SIMPLE_INT = re.compile(r"\d+\Z").match
+_INT_VECTOR = re.compile(r"\d+(?: \d+)+\Z").match
+_SIMPLE_FLOAT = re.compile(r"\d+\.\d*\Z").match
+_J = V.SCALAR[V.J]
+_F = V.SCALAR[V.F]
+_JTYPE = V.DTYPE[V.J]
 
-    def table(self, c):
-        return ("table", c[2], c[4], c[0].start_pos)
 
-    def params(self, c):
-        names = []
-        for e in c[1]:
-            ts = e[1]
-            if not ts:
-                continue
-            if len(ts) != 1 or ts[0][1][0] != "name" or ts[0][2]:
-                raise KError("parse", self.text, c[0].start_pos)
-            names.append(ts[0][1][1])
-        return names
+def _num(c):
+    t = c[0]
+    s = t[1]
+    # the common cases first: a long atom, a long vector, a float atom
+    if _SIMPLE_INT(s):
+        return ("num", _J(int(s)), t[2])
+    if _INT_VECTOR(s):
+        return ("num", np.array([int(x) for x in s.split()], dtype=_JTYPE), t[2])
+    if _SIMPLE_FLOAT(s):
+        return ("num", _F(float(s)), t[2])
+    try:
+        return ("num", parse_number(s, _TEXT[0], t[2]), t[2])
+    except Exception:
+        if len(t) > 4:          # the last token before a lexer error (_tokens)
+            raise t[4] from None
+        raise
 
-    def lambda_(self, c):
-        start = c[0].start_pos
-        end = c[-1].end_pos
-        params = c[1] if len(c) == 4 else None
-        body = c[-2]
-        if params is not None and len(params) > 8:
-            raise KError("params", self.text, start)
-        return ("lambda", params, body, self.text[start:end], start)
 
-    def cond(self, c):
-        return ("cond", c[2], c[0].start_pos)
+def _sym(c):
+    t = c[0]
+    parts = t[1].split("`")[1:]
+    val = parts[0] if len(parts) == 1 else V.syms(parts)
+    return ("sym", val, t[2])
 
-    def control(self, c):
-        return ("control", str(c[0]), c[2], c[0].start_pos)
 
-    def sql(self, c):
-        return c[0]
+def _str(c):
+    t = c[0]
+    s = unescape(t[1][1:-1])
+    val = s if len(s) == 1 else V.string(s)
+    return ("str", val, t[2])
 
-    def phrases_one(self, c):
-        return [c[0]]
 
-    def phrases_more(self, c):
-        c[0].append(c[2])
-        return c[0]
+def _name(c):
+    return ("name", c[0][1], c[0][2])
 
-    def by(self, c):
-        return ("by", c[1])
 
-    def where(self, c):
-        return ("where", c[1])
+def _verb(c):
+    return ("verb", c[0][1], c[0][2])
 
-    def _sql(self, kind, c):
+
+def _verbassign(c):
+    return ("verbassign", c[0][1][:-1], c[0][2])
+
+
+def _colon(c):
+    return ("colon", c[0][2])
+
+
+def _dcolon(c):
+    return ("dcolon", c[0][2])
+
+
+def _signal(c):
+    return ("signal", c[0][2])
+
+
+def _block(c):
+    return ("block", c[1], c[0][2])
+
+
+def _paren(c):
+    return ("paren", c[1], c[0][2])
+
+
+def _table(c):
+    return ("table", c[2], c[4], c[0][2])
+
+
+def _params(c):
+    names = []
+    for e in c[1]:
+        ts = e[1]
+        if not ts:
+            continue
+        if len(ts) != 1 or ts[0][1][0] != "name" or ts[0][2]:
+            raise KError("parse", _TEXT[0], c[0][2])
+        names.append(ts[0][1][1])
+    return names
+
+
+def _lambda(c):
+    start = c[0][2]
+    end = c[-1][3]
+    params = c[1] if len(c) == 4 else None
+    body = c[-2]
+    if params is not None and len(params) > 8:
+        raise KError("params", _TEXT[0], start)
+    return ("lambda", params, body, _TEXT[0][start:end], start)
+
+
+def _cond(c):
+    return ("cond", c[2], c[0][2])
+
+
+def _control(c):
+    return ("control", c[0][1], c[2], c[0][2])
+
+
+def _phrases_one(c):
+    return [c[0]]
+
+
+def _phrases_more(c):
+    c[0].append(c[2])
+    return c[0]
+
+
+def _by(c):
+    return ("by", c[1])
+
+
+def _where(c):
+    return ("where", c[1])
+
+
+def _sql(kind):
+    def action(c):
         kw = c[0]
         cols, by, frm, where = None, None, None, None
         i = 1
@@ -175,125 +241,306 @@ class _ToAST(Transformer):
         i += 1
         if i < len(c):
             where = c[i][1]
-        return ("sql", kind, cols, by, frm, where, kw.start_pos)
-
-    def select(self, c):
-        return self._sql("select", c)
-
-    def exec(self, c):
-        return self._sql("exec", c)
-
-    def update(self, c):
-        return self._sql("update", c)
-
-    def delete(self, c):
-        return self._sql("delete", c)
+        return ("sql", kind, cols, by, frm, where, kw[2])
+    return action
 
 
-_ToAST.__dict__  # noqa
-setattr(_ToAST, "lambda", _ToAST.lambda_)
+ACTIONS = {
+    "start": _start, "seq_one": _seq_one, "seq_more": _seq_more,
+    "expr_empty": _expr_empty, "expr_more": _expr_more,
+    "term_one": _term_one, "adverb": _adverb, "brackets": _brackets,
+    "primary": _primary, "num": _num, "sym": _sym, "str": _str, "name": _name,
+    "verb": _verb, "verbassign": _verbassign, "colon": _colon, "dcolon": _dcolon,
+    "signal": _signal, "paren": _paren, "block": _block, "table": _table,
+    "lambda": _lambda, "cond": _cond, "control": _control, "params": _params,
+    "select": _sql("select"), "exec": _sql("exec"), "update": _sql("update"),
+    "delete": _sql("delete"), "by": _by, "where": _where,
+    "phrases_one": _phrases_one, "phrases_more": _phrases_more,
+}
+
+# a primary from one token, straight to its term (the default reductions
+# primary -> term_one after the shift, without two calls)
+_TERM_OF = {
+    "name": lambda t: ("term", ("name", t[1], t[2]), []),
+    "verb": lambda t: ("term", ("verb", t[1], t[2]), []),
+    "num": lambda t: ("term", ("num", _J(int(t[1])), t[2]) if _SIMPLE_INT(t[1]) else _num([t]), []),
+    "colon": lambda t: ("term", ("colon", t[2]), []),
+}
 
 
-_TRANSFORMER = _ToAST()
-
+# --------------------------------------------------------------------------
+# the tables
 
 @functools.lru_cache(maxsize=1)
 def _parser():
-    return Lark(_grammar_text(), parser="lalr", lexer=QLexer, start="start",
-                maybe_placeholders=False, transformer=_TRANSFORMER)
+    from lark import Lark
+    from .lexer import _lark_lexer
+    return Lark(_grammar_text(), parser="lalr", lexer=_lark_lexer(), start="start",
+                maybe_placeholders=False)
 
 
-class _End:
-    type = "$END"
-    value = ""
-    start_pos = end_pos = 0
+# action codes (first item of an action tuple)
+PUSH = 0        # (PUSH, state, maker): push state and maker(token) (the token if None)
+PUSHES = 1      # (PUSHES, ((state, maker), ...)): several pushes
+APPEND = 2      # (APPEND,): expr: expr term -- append the term, pop its state
+LEFT = 3        # (LEFT, size, fn): a left-recursive rule: pop size-1 states
+REDUCE = 4      # (REDUCE, size, fn, goto): any other rule
+ACCEPT = 5      # (ACCEPT,): start: seq with $END
+EMPTY = 6       # (EMPTY, fn, state): an empty rule: push fn([]) and its goto state
+TERM = 7        # (TERM, state, maker): a one-token term, appended to its expr at once
+ETERM = 8       # (ETERM, state, state', maker): a new expr holding a one-token term
+POP = 9         # (POP,): expr: expr term for a term already appended
+SEQ1 = 10       # (SEQ1, goto): seq: expr
+UNIT = 11       # (UNIT, fn, goto): any other one-child rule
 
-    def __str__(self):
-        return ""
+
+def _compose(fns):
+    """A maker: the token through a chain of one-child rule actions."""
+    if not fns:
+        return None
+    names = [n for n, _ in fns]
+    if len(names) == 2 and names[1] == "term_one" and names[0] in _TERM_OF:
+        return _TERM_OF[names[0]]
+    if len(fns) == 1:
+        f = fns[0][1]
+        return lambda t: f([t])
+    if len(fns) == 2:
+        f, g = fns[0][1], fns[1][1]
+        return lambda t: g([f([t])])
+
+    def maker(t):
+        v = t
+        for _, f in fns:
+            v = f([v])
+        return v
+    return maker
+
+
+def _epsilon(f):
+    return lambda t: f([])
 
 
 @functools.lru_cache(maxsize=1)
 def _tables():
-    """lark's LALR tables, flattened for a tight driver loop: for each state,
-    token type -> (shift?, next state | (size, callback, nonterminal))."""
+    """lark's LALR tables as {state: {token type: action tuple}}, the start
+    state, and the token types that extend a term (ADVERB, LBRACK)."""
     from lark.parsers.lalr_analysis import Shift
-    inner = _parser().parser.parser.parser
-    pt = inner.parse_table
-    callbacks = inner.callbacks
-    states = {}
+    pt = _parser().parser.parser.parser.parse_table
+    raw = {}        # state -> {symbol: ("s", state) | ("r", rule)}
     for st, actions in pt.states.items():
-        row = {}
-        for ttype, (action, arg) in actions.items():
-            # plain str keys: lark's Token compares in Python, slowly
-            if action is Shift:
-                row[ttype + ""] = (True, arg)
-            else:
-                row[ttype + ""] = (False, (len(arg.expansion), callbacks[arg], arg.origin.name + ""))
-        states[st] = row
-    return states, pt.start_states["start"], pt.end_states["start"]
+        raw[st] = {sym + "": (("s", arg) if act is Shift else ("r", arg))
+                   for sym, (act, arg) in actions.items()}
 
+    def terminal(sym):
+        return sym.isupper() or sym == "$END"
 
-def _drive(text):
-    """The LALR loop over lark's tables (lark's own driver costs ~3x more per
-    token); tokens come straight from kapi.lexer."""
-    from .lexer import tokenize
-    states, start, end = _tables()
-    sstack = [start]
-    vstack = []
-    end_tok = _End()
-    end_tok.start_pos = end_tok.end_pos = len(text)
-    for tok in _chain(tokenize(text), end_tok):
-        ttype = tok.type
+    def rname(rule):
+        return (rule.alias or rule.origin.name) + ""
+
+    def default_rule(st):
+        """The rule a state reduces by whatever the next token, or None."""
+        rules = set()
+        for sym, (kind, arg) in raw[st].items():
+            if terminal(sym):
+                if kind == "s":
+                    return None
+                rules.add(arg)
+        return rules.pop() if len(rules) == 1 else None
+
+    def after_shift(base, st):
+        """Follow the default reductions of one-child rules after shifting
+        into st from base: (final state, chain of (name, action))."""
+        chain = []
         while True:
-            try:
-                shift, arg = states[sstack[-1]][ttype]
-            except KeyError:
-                if ttype == "$END":
-                    raise KError("parse", text, len(text)) from None
-                raise KError(_parse_error_name(tok), text, tok.start_pos) from None
-            if shift:
-                sstack.append(arg)
-                vstack.append(tok)
-                break
-            size, cb, origin = arg
-            if size:
-                args = vstack[-size:]
-                del vstack[-size:]
-                del sstack[-size:]
+            rule = default_rule(st)
+            if rule is None or len(rule.expansion) != 1 or rule.origin.name == "start":
+                return st, chain
+            go = raw[base].get(rule.origin.name + "")
+            if go is None or go[0] != "s":
+                return st, chain
+            chain = chain + [(rname(rule), ACTIONS[rname(rule)])]
+            st = go[1]
+
+    gotos = {}
+    for st, row in raw.items():
+        for sym, (kind, arg) in row.items():
+            if not terminal(sym):
+                gotos.setdefault(sym, {})[st] = arg
+
+    # the states after "expr term" (where a one-token term lands) get a twin
+    # for a term appended at once: the same actions, POP for APPEND
+    ids = iter(range(max(raw) + 1, 10 ** 6))
+    twin = {}
+    states = {}
+    for st in raw:
+        row = {}
+        for sym, (kind, arg) in raw[st].items():
+            if not terminal(sym):
+                continue
+            if kind == "s":
+                s1, chain = after_shift(st, arg)
+                if chain and chain[-1][0] == "term_one":
+                    if s1 not in twin:
+                        twin[s1] = next(ids)
+                    row[sym] = (TERM, twin[s1], _compose(chain))
+                else:
+                    row[sym] = (PUSH, s1, _compose(chain))
+                continue
+            rule = arg
+            name = rname(rule)
+            size = len(rule.expansion)
+            if rule.origin.name == "start":
+                row[sym] = (ACCEPT,)
+            elif size == 0:
+                # an empty rule (expr_empty): its goto is known here; when
+                # the token then shifts, both are one action
+                go = raw[st][rule.origin.name + ""][1]
+                nxt = raw[go].get(sym)
+                if nxt is not None and nxt[0] == "s":
+                    s2, chain = after_shift(go, nxt[1])
+                    if name == "expr_empty" and chain and chain[-1][0] == "term_one":
+                        if s2 not in twin:
+                            twin[s2] = next(ids)
+                        row[sym] = (ETERM, go, twin[s2], _compose(chain))
+                    else:
+                        row[sym] = (PUSHES, ((go, _epsilon(ACTIONS[name])), (s2, _compose(chain))))
+                else:
+                    row[sym] = (EMPTY, ACTIONS[name], go)
+            elif name == "expr_more":
+                row[sym] = (APPEND,)
+            elif rule.expansion[0].name == rule.origin.name:
+                row[sym] = (LEFT, size, ACTIONS[name])
+            elif name == "seq_one":
+                row[sym] = (SEQ1, gotos[rule.origin.name + ""])
+            elif size == 1:
+                row[sym] = (UNIT, ACTIONS[name], gotos[rule.origin.name + ""])
             else:
-                args = []
-            value = cb(args)
-            if origin == "start" and ttype == "$END" and len(sstack) == 1:
-                return value
-            sstack.append(states[sstack[-1]][origin][1])
-            vstack.append(value)
-    raise KError("parse", text, len(text))
+                row[sym] = (REDUCE, size, ACTIONS[name], gotos[rule.origin.name + ""])
+        states[st] = row
+    postfix = set()
+    for st, tw in twin.items():
+        row = dict(states[st])
+        for sym, a in row.items():
+            if a[0] == APPEND:
+                row[sym] = (POP,)
+            elif a[0] in (PUSH, TERM, PUSHES):
+                postfix.add(sym)
+        states[tw] = row
+    return states, pt.start_states["start"], frozenset(postfix)
 
 
-def _chain(it, last):
-    yield from it
-    yield last
+def _drive(text, toks):
+    """Run the LALR tables over the tokens (a list ending with $END);
+    returns the statement list.  The branches are in order of frequency."""
+    states, start, postfix = _tables()
+    ss = [start]
+    vs = []
+    i = 0
+    while True:
+        tok = toks[i]
+        a = states[ss[-1]].get(tok[0])
+        if a is None:
+            _error(text, tok)
+        op = a[0]
+        if op == TERM:
+            v = a[2](tok)
+            vs[-1][1].append(v)
+            i += 1
+            if toks[i][0] in postfix:
+                ss.append(a[1])
+                vs.append(v)
+        elif op == PUSH:
+            ss.append(a[1])
+            mk = a[2]
+            vs.append(tok if mk is None else mk(tok))
+            i += 1
+        elif op == ETERM:
+            v = a[3](tok)
+            ss.append(a[1])
+            vs.append(("expr", [v]))
+            i += 1
+            if toks[i][0] in postfix:
+                ss.append(a[2])
+                vs.append(v)
+        elif op == SEQ1:
+            vs[-1] = [vs[-1]]
+            ss[-1] = a[1][ss[-2]]
+        elif op == LEFT:
+            size = a[1]
+            vs[-size] = a[2](vs[-size:])
+            del vs[1 - size:]
+            del ss[1 - size:]
+        elif op == ACCEPT:
+            if tok[0] == "$END" and len(ss) == 2:
+                return vs[0]
+            raise KError("parse", text, len(text))
+        elif op == UNIT:
+            vs[-1] = a[1](vs[-1:])
+            ss[-1] = a[2][ss[-2]]
+        elif op == APPEND:
+            v = vs.pop()
+            vs[-1][1].append(v)
+            ss.pop()
+        elif op == REDUCE:
+            size = a[1]
+            v = a[2](vs[-size:])
+            del vs[-size:]
+            del ss[-size:]
+            vs.append(v)
+            ss.append(a[3][ss[-1]])
+        elif op == POP:
+            vs.pop()
+            ss.pop()
+        elif op == PUSHES:
+            for st, mk in a[1]:
+                ss.append(st)
+                vs.append(tok if mk is None else mk(tok))
+            i += 1
+        else:  # EMPTY
+            vs.append(a[1]([]))
+            ss.append(a[2])
+
+
+def _error(text, tok):
+    t = tok[0]
+    if t == "$ERR":
+        raise tok[1]
+    if t == "$END":
+        raise KError("parse", text, len(text))
+    raise KError(_parse_error_name(tok), text, tok[2])
+
+
+def _tokens(text):
+    """The tokens and $END; where the text has a character q cannot read,
+    the tokens before it and a $ERR token carrying the lexer's error (so that
+    a syntax error before it is the one reported)."""
+    n = len(text)
+    toks = _fast(text)
+    if toks is None:
+        toks = []
+        try:
+            for t in _slow_iter(text):
+                toks.append(t)
+        except KError as e:
+            if toks and toks[-1][0] == "NUM":
+                # a plain driver reads this literal only when it has the next
+                # token: an unreadable literal must not hide the lexer's error
+                toks[-1] = toks[-1] + (e,)
+            toks.append(("$ERR", e, n, n))
+            return toks
+    toks.append(("$END", "", n, n))
+    return toks
 
 
 def parse(text):
     """Parse q source into a list of statement expressions."""
-    _TRANSFORMER.text = text
+    _TEXT[0] = text
     try:
-        return _drive(text)
+        return _drive(text, _tokens(text))
     except KError as e:
         if e.frame is None:
             e.frame = text
         raise
-    except UnexpectedEOF:
-        raise KError("parse", text, len(text)) from None
-    except UnexpectedToken as e:
-        tok = e.token
-        pos = getattr(tok, "start_pos", None)
-        if pos is None or tok.type == "$END":
-            pos = len(text)
-        raise KError(_parse_error_name(tok), text, pos) from None
-    except UnexpectedInput as e:
-        raise KError("parse", text, getattr(e, "pos_in_stream", 0) or 0) from None
     except RecursionError:
         raise KError("stack", text, 0) from None
     except Exception as e:  # a literal the lexer let through but cannot be read
@@ -301,11 +548,8 @@ def parse(text):
 
 
 def _parse_error_name(tok):
-    v = str(tok)
-    if tok.type in ("RPAR", "RBRACK", "RBRACE"):
-        return v
-    if tok.type == "$END":
-        return "parse"
+    if tok[0] in ("RPAR", "RBRACK", "RBRACE"):
+        return tok[1]
     return "parse"
 
 

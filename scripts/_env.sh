@@ -15,5 +15,9 @@ extra="${1:-}"
 stamp="$venv/.kapi-installed$extra"
 if [ ! -f "$stamp" ] || [ "$root/pyproject.toml" -nt "$stamp" ]; then
   $pip install -q -e "$root$extra" 2>&1 | grep -v "^WARNING: Location" || true
+  if [ "$extra" = "[test]" ]; then
+    # timm is an oracle only; without --no-deps its torchvision would replace torch
+    $pip install -q --no-deps "timm>=1.0" 2>&1 | grep -v "^WARNING: Location" || true
+  fi
   touch "$stamp"
 fi

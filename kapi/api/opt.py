@@ -35,13 +35,24 @@ class OptObj(Obj):
     """An optimizer: catalogue name, torch optimizer, creation options, container module."""
 
     cls = "optimizer"
-    __slots__ = ("name", "opt", "kdefaults", "module")
+    __slots__ = ("name", "opt", "kdefaults", "module", "_extras")
 
     def __init__(self, name, opt, kdefaults, module=None):
         self.name = name
         self.opt = opt
         self.kdefaults = kdefaults
         self.module = module
+        self._extras = None
+
+    @property
+    def extras(self):
+        """The step settings (:class:`Extras`: accumulation, clipping, schedules)."""
+        if self._extras is None:
+            self._extras = Extras()
+        return self._extras
+
+    def has_extras(self):
+        return self._extras is not None and not self._extras.default()
 
     def objtype(self):
         return self.name
@@ -626,6 +637,9 @@ def _restore(d, mptr):
                 o.state[p].update(bufs)
         if hasattr(o, "_numel_cache"):
             o._numel_cache = None
+    ex, ok = _dget(d, "extras")
+    if ok:
+        _restore_extras(oo, ex)
     return new(oo)
 
 
@@ -703,8 +717,59 @@ def definition(oo, flag=None, state=False):
     """``opt o`` (state=False) or ``state o``: optimizer, options, parms."""
     if flag is None:
         flag = _alloptions()
-    return KDict(V.syms(["optimizer", "options", "parms"]),
-                 [oo.name, _options_table(oo, flag), _parms_table(oo, state)])
+    keys = ["optimizer", "options", "parms"]
+    vals = [oo.name, _options_table(oo, flag), _parms_table(oo, state)]
+    if oo.has_extras():
+        keys.append("extras")
+        vals.append(extras_dict(oo))
+    return KDict(V.syms(keys), vals)
+
+
+def extras_dict(oo):
+    """The ``extras`` entry of ``opt o``/``state o`` (only present when an
+    optimizer has step settings or schedules): the ``onstep`` settings and the
+    ``schedule`` table.  Gradients pending in an accumulation are not saved."""
+    ex = oo.extras
+    st = ex.settings()
+    keys = list(ONSTEP) + ["schedule"]
+    vals = [np.int64(st["accumulate"]), np.float64(np.nan if st["clipnorm"] is None else st["clipnorm"]),
+            np.float64(st["clipp"]), np.bool_(st["clipgroup"]),
+            np.float64(np.nan if st["clipvalue"] is None else st["clipvalue"]), schedule_table(oo)]
+    return KDict(V.syms(keys), vals)
+
+
+def _restore_extras(oo, d):
+    """Step settings and schedules from a saved ``extras`` dictionary."""
+    from .optim import schedule as S
+    if not isinstance(d, KDict) or qtype(d.keys) != 11:
+        raise KError("opt: extras expected as dictionary, given " + kname(d))
+    keys = [str(k) for k in d.keys]
+    vals = d.values if type(d.values) is list else V.items(d.values)
+    ex = Extras()
+    groups = oo.opt.param_groups
+    for k, v in zip(keys, vals):
+        if k in ONSTEP:
+            setattr(ex, k, _onstep_value(k, v))
+        elif k == "schedule":
+            if not isinstance(v, KTable):
+                raise KError("opt: extras schedule expected as table, given " + kname(v))
+            cols = dict(zip(v.names, v.cols))
+            for c in ("group", "schedule", "options", "base", "step"):
+                if c not in cols:
+                    raise KError("opt: schedule table missing column `%s" % c)
+            for i in range(len(v)):
+                g = int(V.item(cols["group"], i))
+                if not 0 <= g < len(groups):
+                    raise KError("opt: schedule for group %d, %d group(s) defined" % (g, len(groups)))
+                oc = cols["options"]
+                kind, opts = S.from_k(str(V.item(cols["schedule"], i)),
+                                      oc[i] if type(oc) is list else V.item(oc, i))
+                s = S.Schedule(kind, opts, float(V.item(cols["base"], i)))
+                done = bool(V.item(cols["done"], i)) if "done" in cols else False
+                ex.schedules[g] = s.restore(groups[g], int(V.item(cols["step"], i)), done)
+        else:
+            raise KError("opt: unrecognized extras setting `" + k)
+    oo._extras = ex
 
 
 # --------------------------------------------------------------------------
@@ -760,12 +825,196 @@ def _k_loss(r):
     raise KError("step: closure expected to return loss as tensor or number, given " + kname(r))
 
 
+# --------------------------------------------------------------------------
+# step settings: accumulation, clipping at each step, schedules
+
+class Extras:
+    """What ``step`` does besides the update, per optimizer.
+
+    ``accumulate``: the update is applied on every k-th ``step`` call; the
+    calls in between move each parameter's gradient into ``pending`` (and
+    leave the gradient undefined), the k-th adds the pending sum back, so
+    the update sees the sum of k calls' gradients.  ``calls``: calls since
+    the last update.  ``clipvalue``/``clipnorm`` (None: off), ``clipp`` (the
+    norm type), ``clipgroup`` (a norm per group): clipping applied, in that
+    order, to the gradients of every update just before it (inside the
+    closure for ``step(o;f)``).  ``schedules``: group index -> Schedule.
+    """
+
+    __slots__ = ("accumulate", "calls", "pending", "clipnorm", "clipp", "clipgroup",
+                 "clipvalue", "schedules")
+
+    def __init__(self):
+        self.accumulate, self.calls, self.pending = 1, 0, {}
+        self.clipnorm, self.clipp, self.clipgroup, self.clipvalue = None, 2.0, False, None
+        self.schedules = {}
+
+    def default(self):
+        return (self.accumulate == 1 and self.clipnorm is None and self.clipvalue is None
+                and not self.clipgroup and self.clipp == 2.0 and not self.schedules)
+
+    def settings(self):
+        return {"accumulate": self.accumulate, "clipnorm": self.clipnorm, "clipp": self.clipp,
+                "clipgroup": self.clipgroup, "clipvalue": self.clipvalue}
+
+
+ONSTEP = ("accumulate", "clipnorm", "clipp", "clipgroup", "clipvalue")
+
+
+def _needs_closure(name):
+    from .optim.custom import needs_closure
+    return needs_closure(name)
+
+
+def _grads(params):
+    return [p for p in params if p.grad is not None]
+
+
+def _clip_value(ps, v):
+    """torch.nn.utils.clip_grad_value_; a sparse gradient is coalesced and
+    its values clipped."""
+    dense = [p for p in ps if not p.grad.is_sparse]
+    if dense:
+        torch().nn.utils.clip_grad_value_(dense, v)
+    for p in ps:
+        if p.grad.is_sparse:
+            g = p.grad.coalesce()
+            g._values().clamp_(-v, v)
+            p.grad = g
+
+
+def _clip_now(groups, maxnorm, p, pergroup):
+    """torch.nn.utils.clip_grad_norm_ over all groups (or each group):
+    the total norm(s) before clipping."""
+    T = torch()
+    clip = T.nn.utils.clip_grad_norm_
+    if pergroup:
+        out = []
+        for g in groups:
+            ps = _grads(g)
+            out.append(float(clip(ps, maxnorm, p)) if ps else 0.0)
+        return out
+    ps = _grads([q for g in groups for q in g])
+    return float(clip(ps, maxnorm, p)) if ps else 0.0
+
+
+def _prepare(oo):
+    """Before an update: add pending (accumulated) gradients, then clip."""
+    ex = oo._extras
+    if ex is None:
+        return
+    for p, g in ex.pending.values():
+        p.grad = g.clone() if p.grad is None else p.grad + g
+    groups = [grp["params"] for grp in oo.opt.param_groups]
+    if ex.clipvalue is not None:
+        _clip_value(_grads([q for g in groups for q in g]), ex.clipvalue)
+    if ex.clipnorm is not None:
+        _clip_now(groups, ex.clipnorm, ex.clipp, ex.clipgroup)
+
+
+def _stash(oo):
+    """An accumulating call: move gradients into the pending sums."""
+    ex = oo.extras
+    for p in oo.params():
+        if p.grad is None:
+            continue
+        e = ex.pending.get(id(p))
+        g = p.grad.detach()
+        ex.pending[id(p)] = (p, g.clone() if e is None else e[1] + g)
+        p.grad = None
+
+
+def _advance_schedules(oo, pre):
+    ex = oo._extras
+    if ex is None or not ex.schedules:
+        return
+    groups = oo.opt.param_groups
+    for g, s in sorted(ex.schedules.items()):
+        if g < len(groups):
+            s.advance(groups[g], pre.get(g))
+
+
+def _peek_schedules(oo):
+    """k-function schedules' next rates, computed before the update so that a
+    failing function leaves the optimizer unchanged."""
+    ex = oo._extras
+    if ex is None:
+        return {}
+    return {g: s.peek() for g, s in ex.schedules.items() if s.kind == "function" and not s.done}
+
+
+def _step(oo, f):
+    from ..funcs import call
+    T = torch()
+    ex = oo._extras
+    if f is None and _needs_closure(oo.name):
+        if oo.name == "lbfgs":
+            raise KError("LBFGS optimizer requires model, loss & inputs")
+        raise KError("step: %s optimizer requires a closure, use step(o;f) with f a function "
+                     "that recomputes the loss, calls backward and returns the loss" % oo.name)
+
+    def run():
+        oo.opt.zero_grad(set_to_none=True)
+        with T.enable_grad():
+            return _k_loss(call(f, [None]))
+
+    def loss(r):
+        if r is None:
+            return None
+        return np.float64(float(r.detach() if isinstance(r, T.Tensor) else r))
+
+    if ex is not None and ex.calls + 1 < ex.accumulate:
+        r = run() if f is not None else None
+        _stash(oo)
+        ex.calls += 1
+        return loss(r)
+    pre = _peek_schedules(oo)
+    if f is None:
+        saved = [(p, p.grad) for p in oo.params()]
+        try:
+            _prepare(oo)
+            oo.opt.step()
+        except BaseException:
+            for p, g in saved:
+                p.grad = g
+            raise
+        r = None
+    else:
+        def closure():
+            v = run()
+            _prepare(oo)
+            return v
+
+        groups = oo.opt.param_groups
+        if oo.name == "lbfgs" and len(groups) > 1:
+            # as ktorch: lbfgs steps group 0 only, other groups are ignored
+            oo.opt.param_groups = groups[:1]
+            try:
+                r = oo.opt.step(closure)
+            finally:
+                oo.opt.param_groups = groups
+        else:
+            r = oo.opt.step(closure)
+    if ex is not None:
+        if ex.accumulate > 1:
+            for p in oo.params():           # every call consumes the gradients
+                p.grad = None
+        ex.calls = 0
+        ex.pending.clear()
+    _advance_schedules(oo, pre)
+    return loss(r)
+
+
 @verb("step")
 def step(x):
     """step o  one optimizer step (also step m for a model).
 step(o;f)  step with closure f: a k function (called with ::) that recomputes the loss
 (forward, loss, backward) and returns it as a tensor pointer (freed) or a number;
-gradients are reset (nograd) before each call. Needed by lbfgs; returns the first loss."""
+gradients are reset (nograd) before each call. Returns the first loss. Needed by
+optimizers that re-evaluate the loss (lbfgs, sophia, ..): step o on them is an error.
+With onstep settings: accumulate k applies the update on every k-th call (the calls
+between sum the gradients); clipvalue/clipnorm clip the gradients before each update;
+schedules attached with `schedule` advance after each update."""
     f = None
     if is_ptr(x):
         obj = registry().get(x)
@@ -779,32 +1028,293 @@ gradients are reset (nograd) before each call. Needed by lbfgs; returns the firs
     oo = _optobj(obj)
     if oo is None:
         raise KError("step: expects model or optimizer, given " + obj.cls)
-    if f is None:
-        if oo.name == "lbfgs":
-            raise KError("LBFGS optimizer requires model, loss & inputs")
-        oo.opt.step()
-        return None
-    from ..funcs import call
-    T = torch()
+    return _step(oo, f)
 
-    def closure():
-        oo.opt.zero_grad(set_to_none=True)
-        with T.enable_grad():
-            return _k_loss(call(f, [None]))
+
+# --------------------------------------------------------------------------
+# clip, clipv: clip gradients now (ktorch); onstep: clipping at every step
+
+def _clip_target(x, what):
+    """(groups of parameter lists, is-optimizer) for clip/clipv's first arg."""
+    from .module import ModuleObj
+    obj = find(x)
+    if obj is None:
+        raise KError("%s: expecting optimizer, module, tensor, vector or dictionary, given %s"
+                     % (what, kname(x)))
+    oo = _optobj(obj)
+    if oo is not None:
+        return [g["params"] for g in oo.opt.param_groups], True
+    if isinstance(obj, ModuleObj):
+        return [list(obj.module.parameters())], False
+    if isinstance(obj, TensorObj):
+        return [[obj.t] if obj.t is not None else []], False
+    if isinstance(obj, (VectorObj, DictObj)):
+        return [[t for t in obj.tensors() if t is not None]], False
+    raise KError("%s: not implemented for %s" % (what, obj.cls))
+
+
+def _normtype(v, what):
+    if qtype(v) in (-5, -6, -7, -9) and not np.isnan(float(v)) and float(v) > 0:
+        return float(v)
+    raise KError("%s: norm type expected as positive long or double (0w for infinity), given %s"
+                 % (what, _s1(v) if qtype(v) < 0 else kname(v)))
+
+
+def _positive(v, what, desc):
+    if qtype(v) in (-5, -6, -7, -9) and np.isfinite(float(v)) and float(v) > 0:
+        return float(v)
+    raise KError("%s: %s expected as positive long or double, given %s"
+                 % (what, desc, _s1(v) if qtype(v) < 0 else kname(v)))
+
+
+@verb("clip")
+def clip(x):
+    """clip(o;maxnorm)  clip gradients now to a total norm of at most maxnorm
+(torch.nn.utils.clip_grad_norm_, norm over all the optimizer's parameters); returns the
+total norm before clipping. o: optimizer, model, module, tensor, vector or dictionary.
+clip(o;maxnorm;p)  p-norm (long or double, 0w for the max norm).
+clip(o;maxnorm;1b) / clip(o;maxnorm;p;1b)  an optimizer's groups clipped separately,
+a norm per group returned.
+To clip before every update instead, use onstep(o;`clipnorm,maxnorm)."""
+    if not (_is_list(x) and 2 <= len(x) <= 4 and is_ptr(x[0])):
+        raise KError("clip: expecting (object;maxnorm), (object;maxnorm;p), (object;maxnorm;groupflag) "
+                     "or (object;maxnorm;p;groupflag)")
+    groups, isopt = _clip_target(x[0], "clip")
+    maxnorm = _positive(x[1], "clip", "max norm")
+    rest = list(x[2:])
+    pergroup = False
+    if rest and qtype(rest[-1]) == -1:
+        pergroup = bool(rest.pop())
+        if pergroup and not isopt:
+            raise KError("clip: group flag is only for optimizers")
+    if len(rest) > 1:
+        raise KError("clip: unrecognized arg(s)")
+    p = _normtype(rest[0], "clip") if rest else 2.0
+    r = _clip_now(groups, maxnorm, p, pergroup)
+    return np.array(r, dtype=np.float64) if pergroup else np.float64(r)
+
+
+@verb("clipv")
+def clipv(x):
+    """clipv(o;value)  clip every gradient element now to [-value, value]
+(torch.nn.utils.clip_grad_value_). o: optimizer, model, module, tensor, vector or
+dictionary. To clip before every update instead, use onstep(o;`clipvalue,value)."""
+    if not (_is_list(x) and len(x) == 2 and is_ptr(x[0])):
+        raise KError("clipv: expecting (object;value)")
+    groups, _ = _clip_target(x[0], "clipv")
+    v = _positive(x[1], "clipv", "clip value")
+    _clip_value(_grads([p for g in groups for p in g]), v)
+    return None
+
+
+def _onstep_value(key, v):
+    t = qtype(v)
+    if key == "accumulate":
+        if t in (-5, -6, -7) and int(v) >= 1:
+            return int(v)
+        raise KError("onstep: accumulate expected as a positive long, given %s"
+                     % (_s1(v) if t < 0 else kname(v)))
+    if key == "clipgroup":
+        if t == -1:
+            return bool(v)
+        raise KError("onstep: clipgroup expected as boolean, given " + kname(v))
+    if key == "clipp":
+        return _normtype(v, "onstep")
+    if (t == -9 and np.isnan(float(v))) or (t == -7 and int(v) == NULLJ):
+        return None                                 # a null turns the setting off
+    return _positive(v, "onstep", key)
+
+
+@verb("onstep")
+def onstep(x):
+    """onstep o  an optimizer's step settings (dictionary):
+  accumulate  apply the update on every k-th step call (default 1); the calls between
+              sum the gradients (moved into the optimizer, grads left undefined)
+  clipnorm    clip gradients to this total norm before each update (0n: off)
+  clipp       the norm type for clipnorm (default 2, 0w: max norm)
+  clipgroup   1b: clipnorm applied to each parameter group separately
+  clipvalue   clip each gradient element to [-v,v] before each update (0n: off)
+  pending     calls accumulated since the last update
+onstep(o;pairs)  set some, name-value pairs as for opt: onstep(o;`accumulate,4),
+onstep(o;`clipnorm`clipp!(1.0;2)), onstep(o;((`clipvalue;.5);(`accumulate;2)))."""
+    if is_ptr(x):
+        oo = _optobj(find(x))
+        if oo is None:
+            raise KError("onstep: expecting optimizer or model, given " + kname(x))
+        ex = oo._extras or Extras()
+        d = ex.settings()
+        vals = [np.int64(d["accumulate"]), np.float64(np.nan if d["clipnorm"] is None else d["clipnorm"]),
+                np.float64(d["clipp"]), np.bool_(d["clipgroup"]),
+                np.float64(np.nan if d["clipvalue"] is None else d["clipvalue"]), np.int64(ex.calls)]
+        return KDict(V.syms(list(ONSTEP) + ["pending"]), vals)
+    if not (_is_list(x) and len(x) == 2 and is_ptr(x[0])):
+        raise KError("onstep: expecting optimizer, or (optimizer;name-value pairs)")
+    oo = _optobj(find(x[0]))
+    if oo is None:
+        raise KError("onstep: expecting optimizer or model, given " + kname(x[0]))
+    pr = _xpairs(x[1])
+    if pr is None:
+        raise KError("onstep: expecting name-value pairs, given " + kname(x[1]))
+    new_ = {}
+    for k, v in _pairs_list(pr):
+        if k not in ONSTEP:
+            raise KError("onstep: unrecognized setting `%s, expecting one of: %s" % (k, " ".join(ONSTEP)))
+        new_[k] = _onstep_value(k, v)
+    ex = oo.extras
+    for k, v in new_.items():
+        setattr(ex, k, v)
+    return None
+
+
+# --------------------------------------------------------------------------
+# schedule: learning-rate schedules per group
+
+def _sched_groups(oo, g):
+    n = len(oo.opt.param_groups)
+    t = qtype(g)
+    if t == -7:
+        gs = [int(g)]
+    elif t == 7:
+        gs = [int(i) for i in g]
+    else:
+        raise KError("schedule: group(s) expected as long(s), given " + kname(g))
+    for i in gs:
+        if not 0 <= i < n:
+            raise KError("schedule: group %d invalid, %d group(s) defined" % (i, n))
+    if len(set(gs)) != len(gs):
+        raise KError("schedule: duplicate group(s)")
+    return gs
+
+
+def schedule_table(oo):
+    ex = oo._extras
+    rows = sorted(ex.schedules.items()) if ex is not None else []
+    return KTable(["group", "schedule", "options", "base", "step", "done"],
+                  [np.array([g for g, _ in rows], dtype=np.int64),
+                   V.syms([s.kind for _, s in rows]),
+                   [s.kopts() for _, s in rows],
+                   np.array([s.base for _, s in rows], dtype=np.float64),
+                   np.array([s.n for _, s in rows], dtype=np.int64),
+                   np.array([s.done for _, s in rows], dtype=bool)])
+
+
+@verb("schedule")
+def schedule(x):
+    """schedule o  the learning-rate schedules attached to an optimizer: a table of
+group, schedule, options, base (the group's lr when attached), step (updates since) and
+done (ran past its end; the rate then holds). lr o shows the current rates.
+schedule(o;s) / schedule(o;group(s);s)  attach schedule s to every group or the given
+group(s), replacing any there; the group's lr is set to the schedule's step-0 rate and
+moves after every update (step o). s is
+  a function of the step {[n] ..} or {[n;lr0] ..} returning the rate (lr0: the lr when attached)
+  a name, or (name;options..;name-value pairs), as torch.optim.lr_scheduler:
+  `constant (factor 1/3; iters 5)      `linear (start 1/3; end 1; iters 5) -- warmup
+  (`step;size;gamma .1)   (`multistep;milestones;gamma .1)   (`exponential;gamma)
+  (`polynomial;iters 5;power 1)   (`cosine;tmax;min 0)   (`restarts;t0;tmult 1;min 0)
+  (`onecycle;maxlr;total;pct .3;anneal`cos;cyclemom 1b;basemom .85;maxmom .95;div 25;
+   finaldiv 1e4;threephase 0b)  -- also sets momentum/beta1 unless cyclemom is 0b
+  :: removes the schedule(s), leaving the current rates."""
+    from .optim import schedule as S
+    if is_ptr(x):
+        oo = _optobj(find(x))
+        if oo is None:
+            raise KError("schedule: expecting optimizer or model, given " + kname(x))
+        return schedule_table(oo)
+    if not (_is_list(x) and len(x) in (2, 3) and is_ptr(x[0])):
+        raise KError("schedule: expecting (optimizer;schedule) or (optimizer;group(s);schedule)")
+    oo = _optobj(find(x[0]))
+    if oo is None:
+        raise KError("schedule: expecting optimizer or model, given " + kname(x[0]))
+    groups = oo.opt.param_groups
+    gs = list(range(len(groups))) if len(x) == 2 else _sched_groups(oo, x[1])
+    spec = x[-1]
+    if spec is None:
+        if oo._extras is not None:
+            for g in gs:
+                oo._extras.schedules.pop(g, None)
+        return None
+    kind, opts = S.parse(spec, _pairs_of)
+    built = [(g,) + S.Schedule.build(kind, opts, groups[g]) for g in gs]
+    ex = oo.extras
+    for g, s, vals in built:
+        S.apply(groups[g], vals)
+        ex.schedules[g] = s
+    return None
+
+
+def _pairs_of(v):
+    pr = _xpairs(v)
+    return _pairs_list(pr) if pr is not None else None
+
+
+# --------------------------------------------------------------------------
+# nodecay: weight-decay masks by parameter name pattern
+
+def _patterns(x):
+    from ..verbs.strings import _regex
+    t = qtype(x)
+    if t == -11:
+        pats = [x]
+    elif t == 11:
+        pats = list(x)
+    elif t in (10, -10):
+        pats = [V.pystr(x)]
+    elif _is_list(x) and x and all(qtype(i) in (10, -10, -11) for i in x):
+        pats = [i if qtype(i) == -11 else V.pystr(i) for i in x]
+    else:
+        raise KError("nodecay: expecting pattern(s) as symbol(s) or string(s), given " + kname(x))
+    return [_regex(str(p).encode()) for p in pats]
+
+
+@verb("nodecay")
+def nodecay(x):
+    """nodecay(o;patterns)  weight-decay mask: parameters whose name (as in opt[o]`parms,
+e.g. `a.bias) or owning module type (e.g. `layernorm) matches a pattern (q like
+patterns: * ? [..]; symbol(s) or string(s)) get no weight decay. A group whose
+parameters all match has its decay set to 0; otherwise the matching parameters move
+(with their optimizer state and the group's schedule) to a new group with the same
+options and decay 0. e.g. nodecay(o;`*.bias`layernorm`embed)."""
+    if not (_is_list(x) and len(x) == 2 and is_ptr(x[0])):
+        raise KError("nodecay: expecting (optimizer;pattern(s))")
+    oo = _optobj(find(x[0]))
+    if oo is None:
+        raise KError("nodecay: expecting optimizer or model, given " + kname(x[0]))
+    o = C.get(oo.name).option("decay")
+    if o is None or isinstance(o.torch, tuple):
+        raise KError("nodecay: %s optimizer has no decay option" % oo.name)
+    key = o.torch
+    rx = _patterns(x[1])
+    names = _names(oo.module)
+
+    def hit(p):
+        mt, n = names.get(id(p), ("", ""))
+        return any(r.fullmatch(n.encode()) or (mt and r.fullmatch(mt.encode())) for r in rx)
 
     groups = oo.opt.param_groups
-    if oo.name == "lbfgs" and len(groups) > 1:
-        # as ktorch: lbfgs steps group 0 only, other groups are ignored
-        oo.opt.param_groups = groups[:1]
-        try:
-            r = oo.opt.step(closure)
-        finally:
-            oo.opt.param_groups = groups
-    else:
-        r = oo.opt.step(closure)
-    if r is None:
-        return None
-    return np.float64(float(r.detach() if isinstance(r, T.Tensor) else r))
+    plan = []
+    for i, g in enumerate(groups):
+        if not g.get(key):
+            continue
+        m = [p for p in g["params"] if hit(p)]
+        if m:
+            plan.append((i, m))
+    ex = oo._extras
+    for i, m in plan:
+        g = groups[i]
+        if len(m) == len(g["params"]):
+            g[key] = 0.0
+            continue
+        ids = {id(p) for p in m}
+        g["params"][:] = [p for p in g["params"] if id(p) not in ids]
+        ng = {k: v for k, v in g.items() if k != "params"}
+        ng[key] = 0.0
+        ng["params"] = m
+        groups.append(ng)
+        if ex is not None and i in ex.schedules:
+            ex.schedules[len(groups) - 1] = ex.schedules[i].clone(ng)
+    if hasattr(oo.opt, "_numel_cache"):
+        oo.opt._numel_cache = None
+    return None
 
 
 def _reset_tensor(t, none):

@@ -1,16 +1,20 @@
 """The Interpreter embedding API: q(src), eval, console, q[name], call,
-function, Python callables in q, q functions in Python."""
+function, Python callables in q, q functions in Python.
+
+Tests here import from kapi's submodules (kapi.interp, kapi.embed...): under
+pytest the tests/kapi package can shadow the top-level name ``kapi``."""
 
 import numpy as np
 import pytest
 
-import kapi
-from kapi import KError, QFunction, Symbol
+from kapi.interp import Interpreter
+from kapi.embed import QFunction, Symbol, Table
+from kapi.errors import KError
 
 
 @pytest.fixture
 def q():
-    return kapi.Interpreter()
+    return Interpreter()
 
 
 def test_three_ways_in(q):
@@ -118,7 +122,7 @@ def test_reentrant(q):
     q["py"] = lambda x: q("x") + x
     q("x:100")
     assert q.console("py each 1 2 3") == "101 102 103"
-    q["t"] = kapi.Table(a=[1, 2, 3])
+    q["t"] = Table(a=[1, 2, 3])
     q["big"] = lambda v: v > q("1")
     assert q.console("select from t where big a") == "a\n-\n2\n3"
     q["deep"] = lambda n: 0 if n == 0 else 1 + q.call("deep", n - 1)

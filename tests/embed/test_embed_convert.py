@@ -5,13 +5,13 @@ import math
 import numpy as np
 import pytest
 
-import kapi
-from kapi import KeyedTable, Symbol, Table
+from kapi.interp import Interpreter
+from kapi.embed import KeyedTable, Symbol, Table
 
 
 @pytest.fixture
 def q():
-    return kapi.Interpreter()
+    return Interpreter()
 
 
 @pytest.mark.parametrize("value,qtype,text", [

@@ -6,7 +6,7 @@ import inspect
 import os
 import sys
 
-import kapi
+from kapi.interp import Interpreter
 from kapi.values import pystr
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
@@ -17,7 +17,7 @@ def _doc(f):
 
 
 def test_every_keyword_and_verb_has_help():
-    q = kapi.Interpreter()
+    q = Interpreter()
     assert len(q.keywords) > 100 and len(q.builtins) > 30
     missing = [n for n, b in q.keywords.items() if not _doc(b)]
     missing += [n for n, b in q.builtins.items() if not _doc(b)]
@@ -29,7 +29,7 @@ def test_every_keyword_and_verb_has_help():
 
 
 def test_help_verb_gives_each_k_api_verb_its_text():
-    q = kapi.Interpreter()
+    q = Interpreter()
     names = list(q.eval("help[]").keys)
     assert names == sorted(q.builtins)
     for n in names:
@@ -39,7 +39,7 @@ def test_help_verb_gives_each_k_api_verb_its_text():
 
 
 def test_kapi_guide_covers_every_verb_and_is_current():
-    q = kapi.Interpreter()
+    q = Interpreter()
     path = os.path.join(ROOT, "docs", "kapi.md")
     text = open(path).read()
     for n in q.builtins:

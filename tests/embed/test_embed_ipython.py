@@ -1,4 +1,13 @@
-"""The IPython extension: %load_ext kapi, then %%q cells and %q lines."""
+"""The IPython extension: %load_ext kapi, then %%q cells and %q lines.
+
+In-process tests load ``kapi.ipython`` (under pytest the name ``kapi`` can
+be shadowed by the tests/kapi package); the acceptance test runs
+``%load_ext kapi`` in a fresh Python process."""
+
+import json
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -9,7 +18,8 @@ IPython = pytest.importorskip("IPython")
 def shell():
     from IPython.core.interactiveshell import InteractiveShell
     sh = InteractiveShell.instance()
-    sh.run_cell("%load_ext kapi", store_history=False)
+    r = sh.run_cell("%load_ext kapi.ipython", store_history=False)
+    assert r.success
     yield sh
     InteractiveShell.clear_instance()
 
@@ -19,6 +29,27 @@ def run(shell, capsys, src):
     r = shell.run_cell(src, store_history=False)
     assert r.error_in_exec is None and r.error_before_exec is None, r
     return capsys.readouterr().out
+
+
+def test_acceptance_load_ext_kapi_in_interactive_shell():
+    prog = textwrap.dedent('''
+        import contextlib, io, json
+        from IPython.core.interactiveshell import InteractiveShell
+        sh = InteractiveShell.instance()
+        outs = []
+        for cell in ["%load_ext kapi", "%%q\\nx:til 10\\nsum x*x", "%q x+1",
+                     "print(type(q).__name__, q['x'].sum())"]:
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                r = sh.run_cell(cell, store_history=False)
+            outs.append([r.success, buf.getvalue()])
+        print(json.dumps(outs))
+    ''')
+    p = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    outs = json.loads(p.stdout.strip().split("\n")[-1])
+    assert outs == [[True, ""], [True, "285\n"], [True, "1 2 3 4 5 6 7 8 9 10\n"],
+                    [True, "Interpreter 45\n"]]
 
 
 def test_cells_and_lines_share_one_interpreter(shell, capsys):
@@ -32,7 +63,7 @@ def test_cells_and_lines_share_one_interpreter(shell, capsys):
 def test_error_prints_and_stops_the_cell(shell, capsys):
     out = run(shell, capsys, '%%q\n2+"a"\nafter:1')
     assert out == "'type\n  [0]  2+\"a\"\n        ^\n"
-    assert run(shell, capsys, "%q after") .startswith("'after")
+    assert run(shell, capsys, "%q after").startswith("'after")
 
 
 def test_printing_and_exit(shell, capsys):
@@ -41,10 +72,10 @@ def test_printing_and_exit(shell, capsys):
 
 
 def test_python_sees_the_same_interpreter(shell, capsys):
-    import kapi
+    from kapi.interp import Interpreter
     from kapi.ipython import interpreter
     q = interpreter(shell)
-    assert shell.user_ns["q"] is q and isinstance(q, kapi.Interpreter)
+    assert shell.user_ns["q"] is q and isinstance(q, Interpreter)
     run(shell, capsys, "%q y:42")
     assert run(shell, capsys, "print(q['y'] + 1)") == "43\n"
     run(shell, capsys, "q['z'] = [1.5, 2.5]")

@@ -3,13 +3,14 @@ registries (api-pointers), settings and callables."""
 
 import pytest
 
-import kapi
+from kapi.errors import KError
+from kapi.interp import Interpreter
 
 torch = pytest.importorskip("torch")
 
 
 def test_globals_are_separate():
-    a, b = kapi.Interpreter(), kapi.Interpreter()
+    a, b = Interpreter(), Interpreter()
     a["x"] = 1
     b("x:2")
     assert a["x"] == 1 and b["x"] == 2
@@ -22,7 +23,7 @@ def test_globals_are_separate():
 
 
 def test_registries_are_separate():
-    a, b = kapi.Interpreter(), kapi.Interpreter()
+    a, b = Interpreter(), Interpreter()
     ma, mb = torch.nn.Linear(2, 2), torch.nn.Linear(3, 3)
     a["m"] = ma
     b["m"] = mb
@@ -35,14 +36,14 @@ def test_registries_are_separate():
     a("free[]")
     assert a.console("count obj[]") == "0"
     assert b.object("m") is mb                 # untouched by a's free[]
-    with pytest.raises(kapi.KError):
+    with pytest.raises(KError):
         a.object(pa)
 
 
 def test_functions_cross_interpreters():
     """A q function of one interpreter given to another still runs in (and
     sees the globals of) its own interpreter."""
-    a, b = kapi.Interpreter(), kapi.Interpreter()
+    a, b = Interpreter(), Interpreter()
     a("k:10; f:{x+k}")
     b("k:1000")
     b["g"] = a["f"]
@@ -53,7 +54,7 @@ def test_functions_cross_interpreters():
 
 
 def test_interleaved_use():
-    a, b = kapi.Interpreter(), kapi.Interpreter()
+    a, b = Interpreter(), Interpreter()
     a("n:0"); b("n:0")
     for i in range(5):
         a("n+:1")

@@ -3,14 +3,16 @@
 import numpy as np
 import pytest
 
-import kapi
+from kapi.embed import Pointer
+from kapi.errors import KError
+from kapi.interp import Interpreter
 
 torch = pytest.importorskip("torch")
 
 
 @pytest.fixture
 def q():
-    return kapi.Interpreter()
+    return Interpreter()
 
 
 def test_module_is_a_pointer(q):
@@ -59,9 +61,9 @@ def test_tensor_is_a_pointer(q):
     assert q["t"].tolist() == [10.0, 20.0, 30.0]
     q["u"] = t
     q("free u")
-    with pytest.raises(kapi.KError):
+    with pytest.raises(KError):
         q.object(q.eval("u"))
-    assert isinstance(q["u"], kapi.Pointer)     # a stale pointer
+    assert isinstance(q["u"], Pointer)     # a stale pointer
     # tensors made in q come out as torch tensors
     z = q("tensor(`zeros;2 2)")
     assert isinstance(z, torch.Tensor) and z.shape == (2, 2)

@@ -527,10 +527,13 @@ def test_sophia_matches_optax():
                             clip_threshold=f["clip"], update_interval=f["interval"])
         x = jnp.asarray(make_params()[i].detach().numpy())
         st = tx.init(x)
+
+        @jax.jit
+        def one(x, st, obj=obj, tx=tx):
+            u, st = tx.update(jax.grad(obj)(x), st, x, obj_fn=obj)
+            return optax.apply_updates(x, u), st
         for _ in range(STEPS):
-            g = jax.grad(obj)(x)
-            u, st = tx.update(g, st, x, obj_fn=obj)
-            x = optax.apply_updates(x, u)
+            x, st = one(x, st)
         worst = max(worst, rel(p.detach().numpy(), np.asarray(x)))
     assert note("sophia", worst) < TOL
 
@@ -701,19 +704,11 @@ def test_sparseadamw_accumulation():
 # --------------------------------------------------------------------------
 # properties every optimizer must have
 
-def _closure_for(o, params, gs):
-    def closure():
-        for p, g in zip(params, gs):
-            p.grad = g.clone()
-        return torch.tensor(0.0)
-    return closure
-
-
 def _steps(o, params, grads, name):
     if name != "sophia":
         return run(o, params, grads)
     # sophia on a separable quadratic (its closure is required)
-    for k, _ in enumerate(grads):
+    for _ in grads:
         def closure():
             o.zero_grad()
             loss = sum((.5 * (i + 1) * p * p + p).sum() for i, p in enumerate(params))
@@ -767,7 +762,7 @@ def test_foreach_equals_single_tensor(name):
 
 
 # small-lr runs on f(x) = sum .5*a*(x-c)^2 from each optimizer's defaults
-QUAD_LR = {"adadelta": 1.0, "sgld": 1e-4, "ftrl": .5, "ftml": .01, "lars": .1,
+QUAD_LR = {"adadelta": 1.0, "sgld": 1e-4, "ftrl": .5, "ftml": .01, "lars": 10.0,
            "asgd": .01, "rprop": .01, "signum": .002, "nag": .01, "dcasgd": .01,
            "sparseadam": None}
 
@@ -777,6 +772,8 @@ def test_drives_quadratic_to_minimum(name):
     lr = QUAD_LR.get(name, .01)
     gen = torch.Generator().manual_seed(8)
     a = torch.rand(10, generator=gen) + .5
+    if name == "sgld":
+        a = a * 1000        # Langevin samples exp(-f): sharpen f so it sits near c
     c = torch.randn(10, generator=gen)
     x = torch.nn.Parameter(torch.zeros(10) + .1)
     o = O.create(name, [x], {"lr": lr})
@@ -789,11 +786,12 @@ def test_drives_quadratic_to_minimum(name):
         loss = f()
         loss.backward()
         return loss
-    f0 = f().item()
+    d0 = (x - c).norm().item()
     torch.manual_seed(0)
     for _ in range(2000):
         o.step(closure)
-    assert f().item() < .05 * f0, (name, f0, f().item())
+    d = (x - c).norm().item()
+    assert d < .2 * d0, (name, d0, d)
 
 
 @pytest.mark.parametrize("name", ["sgd", "adagrad", "sparseadam", "sparseadamw"])
@@ -817,19 +815,71 @@ def test_sparse_embedding_trains(name):
     assert torch.equal(emb.weight.detach()[10:], w0[10:])    # untouched rows (no decay)
 
 
-def test_k_verbs(q):
-    """opt / positional and named options / opt o / state round trip in k."""
+def _kopt(q, name):
+    v = q[name]
+    return v if isinstance(v, torch.optim.Optimizer) else q.registry.get(v).opt
+
+
+def _kmodule(q, name):
+    v = q[name]
+    return v if isinstance(v, torch.nn.Module) else q.registry.get(v).module
+
+
+def test_k_verbs(q, tmp_path):
+    """opt with positional and named options; state save and restore in k."""
     q("m:module seq(`sequential; (`linear;`a;4;3))")
     q("o:opt(`ftrl;m;.2;-0.6;`l1`beta!(.01;.5))")
-    d = q.eval("opt o")
-    assert d is not None
-    oo = q("o")
-    from kapi.api.registry import registry
-    g = registry().get(oo).opt.param_groups[0]
+    g = _kopt(q, "o").param_groups[0]
     assert g["lr"] == .2 and g["lr_power"] == -.6 and g["l1"] == .01 and g["beta"] == .5
     q("o2:opt(`lars;m;.1;.9;`warmup`batchscale!(`sqrt;4))")
-    g = registry().get(q("o2")).opt.param_groups[0]
+    g = _kopt(q, "o2").param_groups[0]
     assert g["warmup"] == "sqrt" and g["batch_scale"] == 4 and g["momentum"] == .9
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if n != "sparseadam"])
+def test_k_state_round_trip(name, tmp_path):
+    """In k: 5 steps, `state` to disk, free, restore, 5 steps == 10 steps."""
+    from .conftest import fresh
+    torch.manual_seed(0)
+    x = torch.randn(16, 4)
+    y = torch.randn(16, 3)
+
+    def session(n, save=None, restore=None, start=0):
+        q = fresh()
+        from kapi.api.convert import to_k
+        q["X"] = to_k(x)
+        q["Y"] = to_k(y)
+        torch.manual_seed(1)
+        q("q:module seq(`sequential; (`linear;`a;4;5); (`relu;`r); (`linear;`b;5;3))")
+        mod = _kmodule(q, "q")
+        with torch.no_grad():
+            for i, p in enumerate(mod.parameters()):
+                p.copy_(torch.linspace(-.5, .5, p.numel()).view(p.shape) * (i + 1))
+        if restore:
+            q("q:module get`:%s" % restore[0])
+            q("o:opt(get`:%s; q)" % restore[1])
+        else:
+            q("o:opt`%s" % name)
+            q("opt(o;0;(q;`a);%s)" % ("`lr,.1" if name == "adadelta" else "`lr,.01"))
+            q("opt(o;1;(q;`b);`lr,.005)")
+        if name == "sophia":     # step with a closure (Hutchinson needs the loss)
+            q("f:{step(o;{zerograd o; r:forward(q;X); l:mse(r;Y); backward l; free r; l})}")
+        else:
+            q("f:{zerograd o; r:forward(q;X); l:mse(r;Y); backward l; free(r;l); step o}")
+        for i in range(n):
+            torch.manual_seed(100 + start + i)      # sgld's noise: the same draws
+            q("f[]")
+        if save:
+            q("`:%s set state q" % save[0])
+            q("`:%s set state o" % save[1])
+        return [p.detach().clone() for p in _kmodule(q, "q").parameters()]
+
+    full = session(10)
+    files = (str(tmp_path / "m"), str(tmp_path / "o"))
+    session(5, save=files)
+    got = session(5, restore=files, start=5)
+    for a, b in zip(full, got):
+        assert torch.equal(a, b), name
 
 
 def teardown_module(module):

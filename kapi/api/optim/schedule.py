@@ -235,12 +235,17 @@ class Schedule:
 
     # -- stepping
 
-    def advance(self, group):
-        """Step the schedule and set the group's values; returns nothing."""
+    def peek(self):
+        """A function schedule's rate for the next step (nothing changes)."""
+        return self._fn(self.n + 1) if self.kind == "function" and not self.done else None
+
+    def advance(self, group, pre=None):
+        """Step the schedule and set the group's values (``pre``: the rate
+        :meth:`peek` computed for a function schedule)."""
         if self.done:
             return
         if self.kind == "function":
-            group["lr"] = self._fn(self.n + 1)
+            group["lr"] = self._fn(self.n + 1) if pre is None else pre
             self.n += 1
             return
         sc, g = self._sched, self._proxy.param_groups[0]

@@ -1,0 +1,84 @@
+"""Training-loop benchmark (issue G, part 1): the spirals network.
+
+A 2-100-3 relu network on 3000 points, cross-entropy, sgd with momentum;
+300 steps of the k lambda of tests/kapi/scripts/spirals.q
+
+    f:{zerograd o; r:forward(m;X); l:loss(L;r;Y); backward l; free r; step o; return l}
+    f each til 300
+
+against the same loop in plain PyTorch (zero_grad keeping the buffers, as
+kapi's zerograd does; loss.item() for ``return l``).  The two runs are
+interleaved and the minimum of each is kept.
+
+    python scripts/bench_train.py [--quick]
+"""
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_util import Row, ftime, interleaved, machine, table  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SECTION = "1. training loop"
+SCRIPT = os.path.join(ROOT, "tests", "kapi", "scripts", "spirals.q")
+
+
+def rows(quick=False):
+    import numpy as np
+    import torch
+    from kapi.interp import Interpreter
+    from kapi.verbs.keywords import _INTERP
+
+    q = Interpreter()
+    # the script up to the training line: data, model, loss, optimizer, f
+    text = open(SCRIPT).read().split("\nlosses:")[0]
+    for ln in text.split("\n"):
+        if ln.strip() and not ln.startswith("/"):
+            q.eval(ln)
+    _INTERP.append(q)
+    code = q._compile("f each til 300")
+
+    x = torch.tensor(np.asarray(q.eval("x")), dtype=torch.float32)
+    y = torch.tensor(np.asarray(q.eval("y")), dtype=torch.int64)
+    torch.manual_seed(0)
+    m = torch.nn.Sequential(torch.nn.Linear(2, 100), torch.nn.ReLU(), torch.nn.Linear(100, 3))
+    o = torch.optim.SGD(m.parameters(), lr=0.2, momentum=0.9)
+    lossf = torch.nn.CrossEntropyLoss()
+
+    def plain():
+        out = []
+        for _ in range(300):
+            o.zero_grad(set_to_none=False)
+            r = m(x)
+            loss = lossf(r, y)
+            loss.backward()
+            del r
+            o.step()
+            out.append(loss.item())
+        return out
+
+    def kapi():
+        code.fn(None)
+
+    plain()
+    kapi()
+    tb, tk = interleaved([plain, kapi], reps=3 if quick else 7, budget=20 if quick else 40)
+    _INTERP.pop()
+    r = tk / tb
+    return [Row(SECTION, "spirals 2-100-3, 300 steps of a k lambda", "torch %s" % ftime(tb),
+                ftime(tk), "%.3fx" % r, "<= 1.05x torch", r <= 1.05,
+                "(%.1f us/step over torch)" % ((tk - tb) / 300 * 1e6))]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true")
+    ns = ap.parse_args()
+    print(machine())
+    print(table(rows(ns.quick)))
+
+
+if __name__ == "__main__":
+    main()
