@@ -97,7 +97,8 @@ def s1(x, prec=7):
         return _table_s1(x, prec)
     if t == 99:
         if isinstance(x.keys, KTable):
-            return "(" + _table_s1(x.keys, prec) + ")!" + _table_s1(x.values, prec)
+            vals = _table_s1(x.values, prec) if isinstance(x.values, KTable) else s1(x.values, prec)
+            return "(" + _table_s1(x.keys, prec) + ")!" + vals
         k = s1(x.keys, prec)
         if V.count(x.keys) == 1 or (type(x.keys) is np.ndarray and len(x.keys) == 0):
             k = "(" + k + ")"

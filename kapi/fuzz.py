@@ -72,7 +72,9 @@ HOST_NAMES = {"'" + n.lower() for n in ("TypeError", "ValueError", "KeyError", "
 
 
 def run(n, seed=0, report=None):
-    """The long run: n cases; returns (cases, host-exception counter)."""
+    """The long run: n cases; returns (cases, counter of host exceptions
+    mapped to q errors by location, plus "ESCAPED": outputs naming a host
+    exception, which are bugs)."""
     import collections
     import signal
     from . import compile as C
@@ -101,6 +103,10 @@ def run(n, seed=0, report=None):
         except TimeoutError:  # a legitimate endless loop (e.g. converge that never settles)
             q = Interpreter()
             q.console(SETUP)
+            continue
+        except AssertionError:  # a host exception reached the console: a bug
+            counts["ESCAPED"] += 1
+            examples.setdefault("ESCAPED", src)
             continue
         finally:
             signal.alarm(0)
