@@ -38,9 +38,20 @@ def _is_assignment(expr):
 class Interpreter:
     """A q interpreter with its own globals and object registry.
 
+    The embedding API (docs/embedding.md): ``console(src)`` (console text),
+    ``eval(src)`` (the k value), ``q(src)`` (its Python view), ``q["x"]`` /
+    ``q["x"] = v`` (globals, converted), ``call(name, *args)``,
+    ``function(src)``, ``object(ptr)`` (the live torch object), ``to_k`` /
+    ``to_py``.  Conversions are defined in :mod:`kapi.embed`.
+
     >>> q = Interpreter()
     >>> q.console("1+1")
     '2'
+    >>> q["x"] = [1, 2, 3]
+    >>> q("sum x")
+    6
+    >>> q.function("{x*y}")(6, 7)
+    42
     """
 
     def __init__(self, allow_system=True, allow_files=True):

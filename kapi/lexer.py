@@ -12,8 +12,9 @@ Two tokenizers give the same tokens:
 * :func:`_fast` runs one master regular expression over the text (white
   space folded into the following token, one ``finditer`` step per token)
   and settles the few context-sensitive cases by looking at the previous
-  token.  It gives up (returns None) on anything unusual: qSQL keywords,
-  characters q cannot read, a signal followed by a colon, ``x-2:``.
+  token (and, once a qSQL keyword is seen, at the bracket depth).  It gives
+  up (returns None) on anything unusual: characters q cannot read, a signal
+  followed by a colon, ``x-2:``, ``,:`` between qSQL phrases.
 * :func:`_slow` is the character-by-character reference: it handles
   everything, including qSQL's phrase commas and the parse errors.
 
@@ -84,7 +85,11 @@ _MASTER = re.compile(r"""[ \t\r\n]*(?:
 
 _BRACKET = {"(": "LPAR", ")": "RPAR", "[": "LBRACK", "]": "RBRACK", "{": "LBRACE",
             "}": "RBRACE", ";": "SEMI"}
-_SPECIAL = frozenset(CONTROL) | frozenset(SQL)
+_SPECIAL = frozenset(CONTROL) | frozenset(SQL) | frozenset(SQLWORDS)
+
+
+_OPEN = frozenset("([{")
+_SQLSTATE = {"by": "cols", "from": "from", "where": "cols"}
 
 
 def _fast(text):
@@ -92,6 +97,8 @@ def _fast(text):
     toks = []
     add = toks.append
     pos = 0
+    sql = None        # qSQL phrase state, from the first qSQL keyword on (as _slow)
+    depth = 0
     while True:
         for m in _MASTER.finditer(text, pos):
             k = m.lastindex
@@ -100,19 +107,42 @@ def _fast(text):
                 v = text[s:e]
                 if v in _SPECIAL:
                     if v in SQL:
-                        return None      # qSQL: phrase commas need _slow's state
-                    if text[e:e + 1] == "[":
+                        if sql is None:
+                            sql = []
+                            depth = _depth(toks)
+                        sql.append([depth, "cols"])
+                        add((SQL[v], v, s, e))
+                        continue
+                    if v in CONTROL and text[e:e + 1] == "[":
                         add(("CONTROL", v, s, e))
+                        continue
+                    if sql and v in SQLWORDS and sql[-1][0] == depth:
+                        sql[-1][1] = _SQLSTATE[v]
+                        add((SQLWORDS[v], v, s, e))
                         continue
                 add(("NAME", v, s, e))
             elif k == 2:
                 s, e = m.span(2)
                 v = text[s]
                 add((_BRACKET[v], v, s, e))
+                if sql is not None:
+                    if v in _OPEN:
+                        depth += 1
+                    elif v == ";":
+                        while sql and sql[-1][0] >= depth:
+                            sql.pop()
+                    else:
+                        depth -= 1
+                        while sql and sql[-1][0] > depth:
+                            sql.pop()
             elif k == 6:
                 s, e = m.span(6)
                 v = text[s:e]
-                if v[-1] == ":":
+                if v[0] == "," and sql and sql[-1][0] == depth and sql[-1][1] == "cols":
+                    if e - s > 1:
+                        return None      # ",:" between phrases
+                    add(("SQLCOMMA", v, s, e))
+                elif v[-1] == ":":
                     add(("VERBASSIGN", v, s, e))
                 elif v == "$" and text[e:e + 1] == "[":
                     add(("COND", v, s, e))
@@ -168,6 +198,16 @@ def _fast(text):
                 return None
         if pos >= len(text):
             return toks
+
+
+def _depth(toks):
+    d = 0
+    for t in toks:
+        if t[0] in ("LPAR", "LBRACK", "LBRACE"):
+            d += 1
+        elif t[0] in ("RPAR", "RBRACK", "RBRACE"):
+            d -= 1
+    return d
 
 
 # --------------------------------------------------------------------------

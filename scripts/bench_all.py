@@ -14,8 +14,9 @@ Sections (each also runs alone: scripts/bench_<name>.py):
 Every time is a minimum over repeats (see bench_util.py); the header line
 gives the machine, the versions and the host load, which matter on a shared
 2-core box.  ``--quick`` cuts repeats and sizes (10M-element state, 0.25 MB
-script) to finish in about a minute and a half; the full run takes 3-5
-minutes.  Exit status 1 when a target is missed.
+script); the full run takes 3-5 minutes on an idle host.  On a busy host
+(load average at least the core count) torch runs one thread unless
+``--threads`` says otherwise.  Exit status 1 when a target is missed.
 """
 
 import argparse
@@ -30,21 +31,42 @@ from bench_util import machine, table  # noqa: E402
 SECTIONS = ("train", "lang", "optim", "io")
 
 
+def auto_threads(arg):
+    """Torch threads to use, or None for torch's default.  OpenMP threads
+    that spin against other busy processes make multi-threaded timings
+    meaningless (300 spirals steps: 1.4 s on 1 thread, 8-22 s on 2 at load
+    7 on this 2-core box), so on a busy host torch gets one thread."""
+    if arg != "auto":
+        return int(arg)
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return None
+    if load >= (os.cpu_count() or 1):
+        print("[host load %.1f on %d cores: torch uses 1 thread; --threads N to override]"
+              % (load, os.cpu_count() or 1), file=sys.stderr)
+        return 1
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats, smaller sizes")
     ap.add_argument("--only", default=",".join(SECTIONS),
                     help="comma-separated sections: " + " ".join(SECTIONS))
     ap.add_argument("--markdown", action="store_true", help="print the table as markdown")
-    ap.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
+    ap.add_argument("--threads", default="auto",
+                    help="torch threads: a number, or auto (default): torch's own choice "
+                         "on an idle host, 1 when the load average is at least the core count")
     ns = ap.parse_args()
     only = [s.strip() for s in ns.only.split(",") if s.strip()]
     bad = [s for s in only if s not in SECTIONS]
     if bad:
         ap.error("unknown section(s): " + " ".join(bad))
-    if ns.threads:
+    threads = auto_threads(ns.threads)
+    if threads:
         import torch
-        torch.set_num_threads(ns.threads)
+        torch.set_num_threads(threads)
     t0 = time.perf_counter()
     rows = []
     for name in SECTIONS:
