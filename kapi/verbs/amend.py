@@ -103,6 +103,8 @@ def _amend(x, path, f, y, unary, top=False):
         raise KError("type")
     ti = qtype(i)
     n = len(x)
+    if ti >= 98 and i is not None:
+        raise KError("type")
     if i is None:
         i = np.arange(n, dtype=np.int64)
         ti = 7
@@ -145,6 +147,8 @@ def _amend_dict(d, i, rest, f, y, unary):
     if V.is_keyed(d):
         raise KError("nyi")
     ti = qtype(i)
+    if ti >= 100:
+        raise KError("type")
     keys = d.keys
     if ti >= 0 and not (qtype(keys) == 0) and i is not None:
         idx = V.items(i)
