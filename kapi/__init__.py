@@ -12,6 +12,8 @@ from .errors import KError, KExit  # noqa: E402
 from .interp import Interpreter  # noqa: E402
 from .embed import KeyedTable, Pointer, QFunction, Symbol, Table  # noqa: E402
 from .ipython import load_ipython_extension, unload_ipython_extension  # noqa: E402
+from .api.optim.custom import register_optimizer, unregister_optimizer  # noqa: E402
 
 __all__ = ["Interpreter", "KError", "KExit", "Symbol", "Table", "KeyedTable", "Pointer",
-           "QFunction", "load_ipython_extension", "unload_ipython_extension", "__version__"]
+           "QFunction", "load_ipython_extension", "unload_ipython_extension", "register_optimizer",
+           "unregister_optimizer", "__version__"]
