@@ -27,6 +27,10 @@ them.  What makes the driver cheap (docs/performance.md has the figures):
   ``term: term ADVERB`` ...) return to the state under their first symbol,
   so they need no goto lookup, and the commonest (appending a term to its
   expression) is inlined;
+* a one-token term is appended to its expression at once (TERM, ETERM):
+  a twin of the after-term state (the same actions, its append made a pop)
+  is pushed only when the next token is an adverb or ``[``, which may still
+  extend the term in place;
 * tokens are plain tuples ``(type, text, start, end)``.
 
 Error positions and names are those of a plain LALR driver: every check is

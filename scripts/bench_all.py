@@ -14,7 +14,8 @@ Sections (each also runs alone: scripts/bench_<name>.py):
 Every time is a minimum over repeats (see bench_util.py); the header line
 gives the machine, the versions and the host load, which matter on a shared
 2-core box.  ``--quick`` cuts repeats and sizes (10M-element state, 0.25 MB
-script); the full run takes 3-5 minutes on an idle host.  On a busy host
+script); the full run takes about 40 s on an idle host, 1-3 minutes on
+a busy one.  On a busy host
 (load average at least the core count) torch runs one thread unless
 ``--threads`` says otherwise.  Exit status 1 when a target is missed.
 """

@@ -7,8 +7,10 @@ A 2-100-3 relu network on 3000 points, cross-entropy, sgd with momentum;
     f each til 300
 
 against the same loop in plain PyTorch (zero_grad keeping the buffers, as
-kapi's zerograd does; loss.item() for ``return l``).  The two runs are
-interleaved and the minimum of each is kept.
+kapi's zerograd does; loss.item() for ``return l``).  A ~1 ms step varies
+by 10-20% from run to run on this host, so the loops run in chunks of 30
+steps (``f each til 30``), interleaved, 20 rounds (8 with --quick); the
+minimum chunk of each, times 10, is reported.
 
     python scripts/bench_train.py [--quick]
 """
@@ -38,7 +40,8 @@ def rows(quick=False):
         if ln.strip() and not ln.startswith("/"):
             q.eval(ln)
     _INTERP.append(q)
-    code = q._compile("f each til 300")
+    chunk = 30
+    code = q._compile("f each til %d" % chunk)
 
     x = torch.tensor(np.asarray(q.eval("x")), dtype=torch.float32)
     y = torch.tensor(np.asarray(q.eval("y")), dtype=torch.int64)
@@ -49,7 +52,7 @@ def rows(quick=False):
 
     def plain():
         out = []
-        for _ in range(300):
+        for _ in range(chunk):
             o.zero_grad(set_to_none=False)
             r = m(x)
             loss = lossf(r, y)
@@ -64,7 +67,8 @@ def rows(quick=False):
 
     plain()
     kapi()
-    tb, tk = interleaved([plain, kapi], reps=3 if quick else 7, budget=20 if quick else 40)
+    tb, tk = interleaved([plain, kapi], reps=8 if quick else 20, budget=15 if quick else 30)
+    tb, tk = tb * 300 / chunk, tk * 300 / chunk
     _INTERP.pop()
     r = tk / tb
     return [Row(SECTION, "spirals 2-100-3, 300 steps of a k lambda", "torch %s" % ftime(tb),

@@ -179,12 +179,20 @@ class Registry:
 def registry(interp=None):
     """The registry of ``interp`` (default: the running interpreter)."""
     if interp is None:
-        from ..verbs.keywords import _interp
-        interp = _interp()
+        interp = _current()
     r = getattr(interp, "registry", None)
     if r is None:
         r = interp.registry = Registry()
     return r
+
+
+def _current():
+    if not _RUNNING:
+        raise KError("nyi")
+    return _RUNNING[-1]
+
+
+from ..verbs.keywords import _INTERP as _RUNNING  # noqa: E402  (the running interpreters)
 
 
 # --------------------------------------------------------------------------

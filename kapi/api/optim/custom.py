@@ -54,6 +54,16 @@ def needs_closure(name):
         cls = C.get(name).cls
     except Exception:
         return False
+    hit = _CLOSURE_CACHE.get(cls)
+    if hit is None:
+        hit = _CLOSURE_CACHE[cls] = _class_needs_closure(cls)
+    return hit
+
+
+_CLOSURE_CACHE = {}  # class -> bool (inspect.signature costs ~8 us per step)
+
+
+def _class_needs_closure(cls):
     if getattr(cls, "requires_closure", False):
         return True
     try:
