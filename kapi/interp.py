@@ -1,6 +1,7 @@
 """The interpreter: globals, the registry of verbs, and the ways in
 (``eval``, ``console``, ``__call__``, scripts)."""
 
+import contextlib
 import io
 import sys
 from collections import OrderedDict
@@ -106,21 +107,19 @@ class Interpreter:
             self._cache.popitem(last=False)
         return code
 
-    def run(self, src):
-        """Evaluate q source; returns (value, quiet)."""
-        code = self._compile(src)
+    @contextlib.contextmanager
+    def _running(self):
+        """Mark this interpreter as the running one for the verbs. Re-entered
+        from Python code that q code called (a Python callable calling
+        q(...)), it keeps the outer evaluation's depth and qSQL stack."""
         from .verbs.keywords import _INTERP
-        # re-entered from Python code that q code called (a Python callable
-        # calling q(...)): keep the outer evaluation's depth and qSQL stack
         nested = any(i is self for i in _INTERP)
         depth = self.depth
         _INTERP.append(self)
         if not nested:
             self.depth = 0
         try:
-            return code.fn(None), code.quiet
-        except _Return as r:
-            return r.value, False
+            yield
         except RecursionError:
             raise KError("stack") from None
         finally:
@@ -131,30 +130,25 @@ class Interpreter:
                 self.depth = 0
                 self.sqlstack.clear()
 
+    def run(self, src):
+        """Evaluate q source; returns (value, quiet)."""
+        code = self._compile(src)
+        with self._running():
+            try:
+                return code.fn(None), code.quiet
+            except _Return as r:
+                return r.value, False
+
     def apply(self, f, args):
         """Apply k value ``f`` (a function, or a list/dict to index) to a
         Python list of k values, as ``f[a;b;..]`` in q code run by this
         interpreter; returns the k value (raises KError)."""
         from .funcs import call
-        from .verbs.keywords import _INTERP
-        nested = any(i is self for i in _INTERP)
-        depth = self.depth
-        _INTERP.append(self)
-        if not nested:
-            self.depth = 0
-        try:
-            return call(f, list(args))
-        except _Return as r:
-            return r.value
-        except RecursionError:
-            raise KError("stack") from None
-        finally:
-            _INTERP.pop()
-            if nested:
-                self.depth = depth
-            else:
-                self.depth = 0
-                self.sqlstack.clear()
+        with self._running():
+            try:
+                return call(f, list(args))
+            except _Return as r:
+                return r.value
 
     def eval(self, src):
         """Evaluate q source and return the k value (raises KError)."""
