@@ -19,6 +19,7 @@ import re
 import select
 import signal
 import struct
+import subprocess
 import sys
 import time
 
@@ -52,15 +53,14 @@ class Term:
         self.raw = b""
         self.mark = 0                  # start of the unread part of the stripped text
         self.status = None
-        pid, fd = pty.fork()
-        if pid == 0:                   # child: never return into pytest
-            try:
-                os.chdir(ROOT)
-                os.execvpe(argv[0], argv, env)
-            finally:
-                os._exit(127)
-        self.pid, self.fd = pid, fd
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        # openpty + subprocess (C-level fork/exec): no Python-level fork of a
+        # process whose other libraries (jax, torch) run threads
+        fd, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
+                                     start_new_session=True, close_fds=True)
+        os.close(slave)
+        self.pid, self.fd = self.proc.pid, fd
 
     # -- reading ---------------------------------------------------------
     def _pump(self, timeout):
