@@ -12,7 +12,6 @@
     python scripts/bench_io.py [--quick]
 """
 
-import argparse
 import os
 import shutil
 import statistics
@@ -21,7 +20,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_util import Row, ftime, machine, perf, table  # noqa: E402
+from bench_util import Row, ftime, perf, section_main  # noqa: E402
 
 SECTION = "4. start-up and state files"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -110,11 +109,7 @@ def rows(quick=False):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true")
-    ns = ap.parse_args()
-    print(machine())
-    print(table(rows(ns.quick)))
+    section_main(__doc__, rows)
 
 
 if __name__ == "__main__":

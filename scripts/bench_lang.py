@@ -10,7 +10,6 @@ separately: a ~1 MB script of varied statements, one statement at a time
     python scripts/bench_lang.py [--quick]
 """
 
-import argparse
 import os
 import random
 import sys
@@ -18,7 +17,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_util import Row, best, chunked, ftime, interleaved, machine, table  # noqa: E402
+from bench_util import Row, best, chunked, ftime, interleaved, section_main  # noqa: E402
 
 SECTION = "2. interpreter"
 
@@ -174,11 +173,7 @@ def rows(quick=False):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true")
-    ns = ap.parse_args()
-    print(machine())
-    print(table(rows(ns.quick)))
+    section_main(__doc__, rows)
 
 
 if __name__ == "__main__":

@@ -15,12 +15,11 @@ minimum chunk of each, times 10, is reported.
     python scripts/bench_train.py [--quick]
 """
 
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_util import Row, ftime, interleaved, machine, table  # noqa: E402
+from bench_util import Row, ftime, interleaved, section_main  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECTION = "1. training loop"
@@ -77,11 +76,7 @@ def rows(quick=False):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true")
-    ns = ap.parse_args()
-    print(machine())
-    print(table(rows(ns.quick)))
+    section_main(__doc__, rows)
 
 
 if __name__ == "__main__":

@@ -151,3 +151,14 @@ def table(rows, markdown=False):
         out.append((fmt % ("  " + r.case, r.baseline, r.kapi, r.ratio, r.target,
                            status(r.ok) + (" " + r.note if r.note else ""))).rstrip())
     return "\n".join(out)
+
+
+def section_main(doc, rows):
+    """The command line of one benchmark section: ``--quick``, then print the
+    machine line and the section's table."""
+    import argparse
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--quick", action="store_true")
+    ns = ap.parse_args()
+    print(machine())
+    print(table(rows(ns.quick)))
