@@ -8,7 +8,7 @@ from ..values import KDict, qtype
 from . import torch, verb
 from .convert import to_k, to_tensor
 from .module import ALLOPTIONS, MType, Opt, kopts, pairs, parse_options
-from .registry import DictObj, Obj, TensorObj, VectorObj, find, is_ptr, kname, new
+from .registry import DictObj, NNObj, Obj, TensorObj, VectorObj, find, is_ptr, kname, new
 
 REDUCE = ("mean", "sum", "none")
 
@@ -66,33 +66,18 @@ def make_loss(name, args):
     return m
 
 
-class LossObj(Obj):
+class LossObj(NNObj):
     """A loss module: ``module`` is the torch loss module."""
 
     cls = "loss"
-    __slots__ = ("module",)
-
-    def __init__(self, module):
-        self.module = module
+    __slots__ = ()
 
     def objtype(self):
         return self.module._ktype
 
-    def tensors(self):
-        return list(self.module.parameters()) + list(self.module.buffers())
-
-    def size(self):
-        return np.int64(sum(1 for _ in self.module.parameters()))
-
-    def to(self, device=None, dtype=None, non_blocking=False):
-        self.module.to(device=device, dtype=dtype, non_blocking=non_blocking)
-
     def definition(self, alloptions=True):
         return KDict(V.syms(["module", "options"]),
                      [self.module._ktype, kopts(self.module, alloptions, LOSSES)])
-
-    def kmodule(self):
-        return self.module
 
 
 def _tensors(args, what):

@@ -20,7 +20,7 @@ from ..errors import KError
 from ..values import KDict, KTable, qtype
 from . import torch, verb
 from .convert import dtype_name, to_k, to_tensor
-from .registry import (DictObj, Obj, TensorObj, VectorObj, find, is_ptr, kname,
+from .registry import (DictObj, NNObj, Obj, TensorObj, VectorObj, find, is_ptr, kname,
                        new, registry)
 
 INTS = (-7, -6, -5, -4)
@@ -338,26 +338,14 @@ def add_child(parent, name, child):
 # --------------------------------------------------------------------------
 # the registry object
 
-class ModuleObj(Obj):
+class ModuleObj(NNObj):
     """A module: ``module`` is the torch.nn.Module (the root of the tree)."""
 
     cls = "module"
-    __slots__ = ("module",)
-
-    def __init__(self, module):
-        self.module = module
+    __slots__ = ()
 
     def objtype(self):
         return ktype(self.module)
-
-    def tensors(self):
-        return list(self.module.parameters()) + list(self.module.buffers())
-
-    def size(self):
-        return np.int64(sum(1 for _ in self.module.parameters()))
-
-    def to(self, device=None, dtype=None, non_blocking=False):
-        self.module.to(device=device, dtype=dtype, non_blocking=non_blocking)
 
     def gradflag(self, args):
         ps = list(self.module.named_parameters())

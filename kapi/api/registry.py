@@ -54,6 +54,28 @@ class Obj:
         raise KError("to: not implemented for " + self.cls)
 
 
+class NNObj(Obj):
+    """Base of objects wrapping a torch.nn.Module (modules, losses):
+    ``module`` is the torch module."""
+
+    __slots__ = ("module",)
+
+    def __init__(self, module):
+        self.module = module
+
+    def tensors(self):
+        return list(self.module.parameters()) + list(self.module.buffers())
+
+    def size(self):
+        return np.int64(sum(1 for _ in self.module.parameters()))
+
+    def to(self, device=None, dtype=None, non_blocking=False):
+        self.module.to(device=device, dtype=dtype, non_blocking=non_blocking)
+
+    def kmodule(self):
+        return self.module
+
+
 class TensorObj(Obj):
     """A tensor (``t`` is None for an undefined tensor)."""
 
