@@ -1195,16 +1195,6 @@ def roll(x, y):
     raise KError("type")
 
 
-@keyword("cols")
-def cols(x):
-    """cols t  column names of a table."""
-    if isinstance(x, KTable):
-        return V.syms(x.names)
-    if V.is_keyed(x):
-        return V.syms(x.keys.names + x.values.names)
-    raise KError("type")
-
-
 @keyword("show")
 def show(x):
     """show x  print x in console form; returns ::."""
