@@ -945,6 +945,7 @@ def _peek_schedules(oo):
 
 def _step(oo, f):
     from ..funcs import call
+    from .optim.fast import step as fast_step
     T = torch()
     ex = oo._extras
     if f is None and _needs_closure(oo.name):
@@ -973,7 +974,7 @@ def _step(oo, f):
         saved = [(p, p.grad) for p in oo.params()]
         try:
             _prepare(oo)
-            oo.opt.step()
+            fast_step(oo.opt)
         except BaseException:
             for p, g in saved:
                 p.grad = g
@@ -994,7 +995,7 @@ def _step(oo, f):
             finally:
                 oo.opt.param_groups = groups
         else:
-            r = oo.opt.step(closure)
+            r = fast_step(oo.opt, closure)
     if ex is not None:
         if ex.accumulate > 1:
             for p in oo.params():           # every call consumes the gradients

@@ -493,14 +493,16 @@ def _adagrad_class():
         not the optimizer default."""
 
         def _init_group(self, group, *args):
-            if not group.get("fused"):
-                init = group["initial_accumulator_value"]
-                for p in group["params"]:
-                    if p.grad is not None and len(self.state[p]) == 0:
-                        st = self.state[p]
-                        st["step"] = torch.tensor(0.0, dtype=_get_scalar_dtype())
-                        v = complex(init, init) if torch.is_complex(p) else init
-                        st["sum"] = torch.full_like(p, v, memory_format=torch.preserve_format)
+            init = group["initial_accumulator_value"]
+            fused = bool(group.get("fused"))
+            for p in group["params"]:
+                if p.grad is not None and len(self.state[p]) == 0:
+                    st = self.state[p]
+                    st["step"] = (torch.zeros((), dtype=_get_scalar_dtype(is_fused=True),
+                                              device=p.device) if fused else
+                                  torch.tensor(0.0, dtype=_get_scalar_dtype()))
+                    v = complex(init, init) if torch.is_complex(p) else init
+                    st["sum"] = torch.full_like(p, v, memory_format=torch.preserve_format)
             return super()._init_group(group, *args)
 
     return Adagrad
