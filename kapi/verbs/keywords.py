@@ -644,8 +644,10 @@ def sum_(x):
         r = x.sum(dtype=np.int64)
         return np.int64(r) if t == 7 else np.int32(r)
     if t in (8, 9):
-        a = np.where(np.isnan(x), 0, x)
-        return V.SCALAR[t](a.sum(dtype=np.float64))
+        r = x.sum(dtype=np.float64)       # one pass; a null (or inf-inf) makes it nan
+        if r != r:
+            r = np.where(np.isnan(x), 0, x).sum(dtype=np.float64)
+        return V.SCALAR[t](r)
     return _reduce(add, x, np.int64(0))
 
 
@@ -679,6 +681,15 @@ def max_(x):
     """max x  the largest item."""
     t = qtype(x)
     if t in (1, 4, 5, 6, 7, 8, 9):
+        if len(x):
+            # one pass when no null decides the result: an integer null is the
+            # smallest value (it wins only if all are null); a float null is nan
+            r = x.max()
+            if t in (8, 9):
+                if r == r:
+                    return V.SCALAR[t](r)
+            elif t not in V.INTS or r != V.NULL_INT[t]:
+                return V.SCALAR[t](r)
         if t in (8, 9):
             a = x[~np.isnan(x)]
         elif t in V.INTS:
@@ -702,9 +713,15 @@ def min_(x):
         if len(x) == 0:
             return V.inf_of(t) if t in (5, 6, 7, 8, 9) else V.null_of(t)
         if t in (8, 9):
+            r = x.min()
+            if r == r:
+                return V.SCALAR[t](r)
             a = x[~np.isnan(x)]
-            return V.SCALAR[t](a.min()) if len(a) else V.null_of(t)
+            return V.SCALAR[t](a.min()) if len(a) else V.inf_of(t)   # as max's -0w
         if t in V.INTS:
+            r = x.min()
+            if r != V.NULL_INT[t]:
+                return V.SCALAR[t](r)
             a = x[x != V.NULL_INT[t]]
             return V.SCALAR[t](a.min()) if len(a) else V.inf_of(t)
         return V.SCALAR[t](x.min())
@@ -736,6 +753,10 @@ def avg(x):
             return np.float64("nan")
         return divide(sum_(x), np.int64(len(x)))
     a = _floats(x)
+    if len(a):
+        r = a.mean()                    # one pass unless a null makes it nan
+        if r == r:
+            return np.float64(r)
     a = a[~np.isnan(a)]
     if len(a) == 0:
         return np.float64("nan")
