@@ -644,11 +644,75 @@ def _compose(f, g):
     return comp
 
 
+# --------------------------------------------------------------------------
+# temporary elision (as numpy's own): in a*b-a the float vector b-a is a
+# temporary nobody else holds, so a* can write its result into it instead of
+# allocating (a fresh 8 MB array costs page faults on every use).  A value is
+# a temporary when its reference count is what a fresh array's is at that
+# point; the count is measured once here, so a Python whose counts differ
+# simply turns the optimisation off.
+
+import sys as _sys
+
+_ND, _F8 = np.ndarray, np.dtype(np.float64)
+_ELIDE = {}         # the dyad of + - * -> its numpy ufunc (filled on first use)
+
+
+def _probe(f):
+    y = f()
+    return _sys.getrefcount(y)
+
+
+_HELD = np.zeros(1)
+_TEMP = _probe(lambda: np.zeros(1))
+_ELIDE_OK = _TEMP < _probe(lambda: _HELD)
+
+
+def _elide_ufunc(op):
+    if not _ELIDE:
+        from .verbs import core
+        _ELIDE.update({core.add: np.add, core.sub: np.subtract, core.mul: np.multiply})
+    return _ELIDE.get(op) if _ELIDE_OK else None
+
+
+def _scratch(a):
+    """a is a float vector only the caller holds and may overwrite."""
+    return (type(a) is _ND and a.dtype == _F8 and _sys.getrefcount(a) == _TEMP + 1
+            and a.flags.owndata and a.flags.writeable)
+
+
+def _float_like(a, n):
+    t = type(a)
+    return t is np.float64 or t is _ND and a.dtype == _F8 and a.shape == n
+
+
 def _dyad(verb, left, right, ctx):
     lf = left.fn
     pos = verb.pos
     if verb.const and isinstance(verb.value, Prim) and verb.value.dyad is not None:
         op = verb.value.dyad
+        uf = _elide_ufunc(op)
+        if uf is not None:
+            def dyad_prim(env):
+                y = right(env)
+                x = lf(env)
+                # +1: the reference this call's own argument adds
+                if _scratch(y) and _float_like(x, y.shape):
+                    return uf(x, y, out=y)
+                if _scratch(x) and _float_like(y, x.shape):
+                    return uf(x, y, out=x)
+                try:
+                    return op(x, y)
+                except KError as e:
+                    _locate(e, ctx, pos)
+                    raise
+                except _Return:
+                    raise
+                except Exception as exc:
+                    e = host_error(exc)
+                    _locate(e, ctx, pos)
+                    raise e from exc
+            return dyad_prim
 
         def dyad_prim(env):
             y = right(env)

@@ -243,6 +243,12 @@ def _numeric(t):
     return a
 
 
+def _has_null(a, nul):
+    if type(a) is np.ndarray:
+        return a.size > 0 and a.min() == nul
+    return a == nul
+
+
 def _arith(npop, name):
     def fn(x, y, tx, ty):
         ax, ay = abs(tx), abs(ty)
@@ -256,10 +262,11 @@ def _arith(npop, name):
         ya = to_type(y, ay, rt)
         r = npop(xa, ya)
         if rt in V.INTS:
-            # an integer null in gives a null out (q docs: sum (1 2;0N 4) is 0N 6)
+            # an integer null in gives a null out (q docs: sum (1 2;0N 4) is 0N 6);
+            # the null is the smallest value, so one min pass per operand finds it
             nul = V.NULL_INT[rt]
-            isn = (np.asarray(xa) == nul) | (np.asarray(ya) == nul)
-            if isn.any():
+            if _has_null(xa, nul) or _has_null(ya, nul):
+                isn = (np.asarray(xa) == nul) | (np.asarray(ya) == nul)
                 r = np.where(isn, nul, r)
         atom = tx < 0 and ty < 0
         return _wrap(r, rt, atom)
