@@ -252,7 +252,40 @@ def _postfix(ct, post, ctx):
     def ap(env):
         vals = [a(env) for a in rargs]
         vals.reverse()
-        return gcall(f0(env), vals)
+        f = f0(env)
+        try:
+            # a lambda (the common case) is called directly; call() does the rest
+            return f.call(vals) if type(f) is Lambda else call(f, vals)
+        except KError as e:
+            _locate(e, ctx, fpos)
+            raise
+        except _Return:
+            raise
+        except Exception as exc:  # a host error must not escape as a traceback
+            e = host_error(exc)
+            _locate(e, ctx, fpos)
+            raise e from exc
+    if len(args) == 3:
+        a0, a1, a2 = args
+
+        def ap(env, ap=ap):
+            z = a2(env)
+            y = a1(env)
+            vals = [a0(env), y, z]
+            f = f0(env)
+            if type(f) is Lambda:
+                try:
+                    return f.call(vals)
+                except KError as e:
+                    _locate(e, ctx, fpos)
+                    raise
+                except _Return:
+                    raise
+                except Exception as exc:
+                    e = host_error(exc)
+                    _locate(e, ctx, fpos)
+                    raise e from exc
+            return gcall(f, vals)
     return CT(NOUN, ap, fpos, ct.ast)
 
 
@@ -696,10 +729,12 @@ def _dyad(verb, left, right, ctx):
             def dyad_prim(env):
                 y = right(env)
                 x = lf(env)
-                # +1: the reference this call's own argument adds
-                if _scratch(y) and _float_like(x, y.shape):
-                    return uf(x, y, out=y)
-                if _scratch(x) and _float_like(y, x.shape):
+                if type(y) is _ND:
+                    if _scratch(y) and _float_like(x, y.shape):
+                        return uf(x, y, out=y)
+                    if type(x) is _ND and _scratch(x) and _float_like(y, x.shape):
+                        return uf(x, y, out=x)
+                elif type(x) is _ND and _scratch(x) and _float_like(y, x.shape):
                     return uf(x, y, out=x)
                 try:
                     return op(x, y)
