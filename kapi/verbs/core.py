@@ -2,6 +2,8 @@
 dict and the machinery of atomic (pervasive) functions and q's type
 promotion."""
 
+import operator as _operator
+
 import numpy as np
 
 from .. import values as V
@@ -295,9 +297,9 @@ def _fast(general, pyop):
     return op
 
 
-add = _fast(atomic2(_arith(np.add, "add")), lambda x, y: x + y)
-sub = _fast(atomic2(_arith(np.subtract, "subtract")), lambda x, y: x - y)
-mul = _fast(atomic2(_arith(np.multiply, "multiply")), lambda x, y: x * y)
+add = _fast(atomic2(_arith(np.add, "add")), _operator.add)
+sub = _fast(atomic2(_arith(np.subtract, "subtract")), _operator.sub)
+mul = _fast(atomic2(_arith(np.multiply, "multiply")), _operator.mul)
 add.__doc__ = "x+y  add (atomic; b x h i promote to int)"
 sub.__doc__ = "x-y  subtract"
 mul.__doc__ = "x*y  multiply"
