@@ -638,7 +638,7 @@ dyad(",")(join)
 def bang(x, y):
     """x!y  dict from keys and values; n!t enkeys a table (0!t unkeys)."""
     tx, ty = qtype(x), qtype(y)
-    if tx in (-7, -6, -5) and (int(x) < 0 or int(x) == V.NULL_INT[-tx]) and ty != 98:
+    if tx in (-7, -6, -5) and (int(x) < 0 or int(x) == V.NULL_INT[-tx]):
         return internal(int(x), y, int(x) == V.NULL_INT[-tx])
     if ty == 98 and tx in (-7, -6, -5):
         n = int(x)
