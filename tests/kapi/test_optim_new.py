@@ -381,6 +381,9 @@ TORCH_CASES = {
 }
 
 
+REDERIVED = {"adadelta", "nadam", "radam", "adafactor"}
+
+
 @pytest.mark.parametrize("name", [n for n in TORCH_CASES if n in TORCH])
 def test_torch_optimizers_match_torch(name):
     k0, k1, cls = TORCH_CASES[name]
@@ -394,7 +397,10 @@ def test_torch_optimizers_match_torch(name):
     o = cls(d0)([dict(d0, params=ref[:2]), dict(d1, params=ref[2:])])
     want = run(o, ref, grads)
     r = max(rel(a.numpy(), b.numpy()) for a, b in zip(got, want))
-    assert note(name, r) == 0.0
+    # kapi's CPU step (kapi/api/optim/torch_fast.py) runs torch's own
+    # operations for these (bit for bit), and a re-derived update with
+    # fewer passes for REDERIVED (equal to rounding)
+    assert note(name, r) <= (1e-12 if name in REDERIVED else 0.0)
 
 
 def test_sparseadam_matches_torch():

@@ -10,7 +10,12 @@ parameter state with a 0-d ``step`` tensor (torch's convention, so
 closure with gradients enabled.
 
 A subclass gives ``_state_init(p, group, state)`` (the buffers of a new parameter)
-and ``_update(group, params, grads, states, foreach)``.
+and ``_update(group, params, grads, states, foreach)``, and may give
+``_fast(group, params, grads, states, ws)``: the CPU update of contiguous
+dense parameters a cache-sized piece at a time with scratch from the
+optimizer's workspace (:mod:`._work`), taken when the group's ``foreach``
+is unset (the default); ``foreach`` true or false asks for the multi-tensor
+or the per-tensor path.
 """
 
 import math
@@ -19,6 +24,7 @@ import torch
 from torch.optim.optimizer import Optimizer, _get_scalar_dtype
 
 from ...errors import KError
+from ._work import workspace
 
 
 def num(x):
@@ -95,6 +101,25 @@ class KOptimizer(Optimizer):
         with torch.enable_grad():
             return closure()
 
+    _fast = None      # subclass: _fast(group, params, grads, states, ws), the CPU path
+
+    def _runs(self, group, params, grads, states):
+        """``[(fast, params, grads, states)]``: the group's parameters in
+        order, in runs that the fast CPU path steps (fast true: a contiguous
+        real floating point CPU parameter, a dense gradient and state tensors
+        of its dtype and layout; only when the group's ``foreach`` is unset)
+        or the general one (in order: sgld draws its noise in group order)."""
+        ok = self._fast is not None and group["foreach"] is None
+        runs = []
+        for p, g, st in zip(params, grads, states):
+            f = ok and _flat(p, g, st)
+            if not runs or runs[-1][0] != f:
+                runs.append((f, [], [], []))
+            runs[-1][1].append(p)
+            runs[-1][2].append(g)
+            runs[-1][3].append(st)
+        return runs
+
     @torch.no_grad()
     def step(self, closure=None):
         """One step; ``closure`` re-evaluates the loss (and gradients) and returns it."""
@@ -103,7 +128,27 @@ class KOptimizer(Optimizer):
             params, grads, states = self._init_group(group)
             if not params:
                 continue
-            dense = not any(g.is_sparse for g in grads)
-            fe = dense and use_foreach(group["foreach"], len(params))
-            self._update(group, params, grads, states, fe)
+            for fast, params, grads, states in self._runs(group, params, grads, states):
+                if fast:
+                    self._fast(group, params, grads, states, workspace(self))
+                    continue
+                dense = not any(g.is_sparse for g in grads)
+                fe = dense and use_foreach(group["foreach"], len(params))
+                self._update(group, params, grads, states, fe)
         return loss
+
+
+def _flat(p, g, st):
+    """The fast path's case: a contiguous real floating point CPU parameter,
+    a dense gradient and state tensors of its dtype, shape and layout."""
+    if p.device.type != "cpu" or not p.is_floating_point() or not p.is_contiguous():
+        return False
+    if g.is_sparse or g.dtype != p.dtype or g.shape != p.shape or not g.is_contiguous():
+        return False
+    for k, v in st.items():
+        if k == "step" or not isinstance(v, torch.Tensor):
+            continue
+        if v.dtype != p.dtype or v.shape != p.shape or v.device != p.device \
+                or not v.is_contiguous():
+            return False
+    return True

@@ -5,9 +5,8 @@ torch's Adafactor reads ``eps=(None, eps2)`` as "the dtype's machine
 epsilon".  This subclass maps a NaN ``eps1`` to ``None`` at construction
 and at every step (a group edit may set it)."""
 
-import torch
-
 from ._common import unset
+from .torch_fast import Adafactor as _Adafactor
 
 __all__ = ["Adafactor"]
 
@@ -17,8 +16,9 @@ def _fix(eps):
     return (None if unset(e1) else e1, e2)
 
 
-class Adafactor(torch.optim.Adafactor):
-    """torch.optim.Adafactor; ``eps=(nan, eps2)`` means ``(None, eps2)``."""
+class Adafactor(_Adafactor):
+    """torch.optim.Adafactor (with :mod:`.torch_fast`'s CPU step); ``eps=(nan, eps2)``
+    means ``(None, eps2)``."""
 
     def __init__(self, params, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0,
                  weight_decay=0.0, **kwargs):

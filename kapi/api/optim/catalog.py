@@ -596,7 +596,7 @@ def _builtins():
         pytorch="torch.optim.LBFGS")
 
     register(
-        "rmsprop", "torch.optim.RMSprop",
+        "rmsprop", "kapi.api.optim.torch_fast.RMSprop",
         (lr(0.01),
          opt("alpha", "alpha", 0.99, check=_ge0("Invalid alpha value")),
          opt("eps", "eps", 1e-08, check=EPS),

@@ -29,6 +29,7 @@ import torch
 from torch.optim.optimizer import Optimizer, _get_scalar_dtype
 
 from ...errors import KError
+from ._work import workspace
 
 __all__ = ["Lamb"]
 
@@ -41,9 +42,11 @@ class Lamb(Optimizer):
     """LAMB (NVLAMB variant, as ktorch).
 
     ``foreach``: ``True`` for the multi-tensor (``torch._foreach_*``) path,
-    ``False`` for the per-tensor loop, ``None`` (default) for the
-    multi-tensor path whenever a group steps more than one parameter.  Both
-    paths give identical results.
+    ``False`` for the per-tensor loop, ``None`` (default) for the CPU path
+    (:func:`_fast`, torch's fused Adam kernel; contiguous CPU tensors), else
+    the multi-tensor path whenever a group steps more than one parameter.
+    The multi-tensor and per-tensor paths give identical results, the CPU
+    path the same to rounding.
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
@@ -121,6 +124,20 @@ class Lamb(Optimizer):
             params, grads, ms, vs, steps = self._init_group(group)
             if not params:
                 continue
+            if group["foreach"] is None:
+                rows = list(zip(params, grads, ms, vs, steps))
+                fast = [r for r in rows if _fast_ok(*r[:4])]
+                if fast:
+                    _fast(*zip(*fast), workspace(self), gnorm=gnorm, lr=group["lr"],
+                          beta1=group["betas"][0], beta2=group["betas"][1], eps=group["eps"],
+                          weight_decay=group["weight_decay"],
+                          bias_correction=group["bias_correction"],
+                          trust_clip=group["trust_clip"], trust_min=group["trust_min"],
+                          trust_max=group["trust_max"])
+                    rest = [r for r in rows if not _fast_ok(*r[:4])]
+                    if not rest:
+                        continue
+                    params, grads, ms, vs, steps = (list(x) for x in zip(*rest))
             fn = _multi_tensor if _use_foreach(group["foreach"], len(params)) else _single_tensor
             fn(params, grads, ms, vs, steps, gnorm=gnorm, lr=group["lr"],
                beta1=group["betas"][0], beta2=group["betas"][1], eps=group["eps"],
@@ -197,3 +214,67 @@ def _multi_tensor(params, grads, ms, vs, steps, *, gnorm, lr, beta1, beta2, eps,
         ratio = _trust(w, r, trust_clip, trust_min, trust_max)
         torch._foreach_mul_(u, list(ratio.unbind()))
         torch._foreach_add_(p, u, alpha=-lr)
+
+
+def _fast_ok(p, g, m, v):
+    """The CPU path's case: a contiguous real floating point CPU parameter,
+    its gradient and moments of its dtype and shape, contiguous."""
+    if p.device.type != "cpu" or not p.is_floating_point():
+        return False
+    for t in (p, g, m, v):
+        if t.dtype != p.dtype or t.shape != p.shape or t.device != p.device \
+                or not t.is_contiguous():
+            return False
+    return True
+
+
+_INF = {}
+
+
+def _sq(x):
+    """Sum of squares of ``x`` (a float): BLAS dot, which also runs threaded."""
+    x = x.reshape(-1)
+    return torch.dot(x, x).item()
+
+
+def _fast(params, grads, ms, vs, steps, ws, *, gnorm, lr, beta1, beta2, eps,
+          weight_decay, bias_correction, trust_clip, trust_min, trust_max):
+    """The CPU step (the default on the CPU), per parameter: one pass of
+    torch's fused Adam kernel updates the moments, divides the gradient by
+    the global norm in place (its gradient scale; float32) and writes
+    ``u = (m/(1-b1^t))/(sqrt(v)/sqrt(1-b2^t) + eps)`` into scratch -- the
+    kernel's step from a zeroed "parameter" with learning rate -1 (the
+    zeroing is the AdamW decay ``1 - lr*decay`` = 0; without bias correction
+    the step is +inf, corrections 1).  Then the decay term, the two norms
+    and ``p -= lr*r*u``.  The scratch is kept finite (zeroed when a step
+    leaves it NaN or infinite), as ``0*x`` must be 0."""
+    for p, g, m, v, step in zip(params, grads, ms, vs, steps):
+        step += 1
+        if bias_correction:
+            st = step
+        else:
+            st = _INF.get(p.device)
+            if st is None:
+                st = _INF[p.device] = torch.tensor(float("inf"), device=p.device)
+        scale = None if gnorm is None else gnorm.to(device=p.device, dtype=p.dtype)
+        if scale is not None and p.dtype != torch.float32:
+            g.div_(scale)                 # (the kernel's scale is a float32)
+            scale = None
+        u = ws.get(p.numel(), p.dtype, p.device, 1, tag="lamb")[0].view(p.shape)
+        torch._fused_adamw_([u], [g], [m], [v], [], [st], lr=-1.0, beta1=beta1, beta2=beta2,
+                            weight_decay=-1.0, eps=eps, amsgrad=False, maximize=False,
+                            grad_scale=scale, found_inf=None)
+        if weight_decay != 0:
+            u.add_(p, alpha=weight_decay)
+        w2, u2 = _sq(p), _sq(u)
+        if not math.isfinite(u2):
+            ratio = _trust(torch.linalg.vector_norm(p), torch.linalg.vector_norm(u),
+                           trust_clip, trust_min, trust_max).item()
+            p.add_(u, alpha=-lr * ratio)
+            u.zero_()
+            continue
+        w, r = math.sqrt(w2), math.sqrt(u2)
+        ratio = w / r if w > 0 and r > 0 else 1.0
+        if trust_clip:
+            ratio = min(max(ratio, trust_min), trust_max)
+        p.add_(u, alpha=-lr * ratio)

@@ -47,6 +47,7 @@ import math
 import torch
 
 from ._common import KOptimizer, check, grouped
+from ._work import pieces
 
 __all__ = ["Nag", "Signum", "Sgld", "Dcasgd", "Ftml", "Lars"]
 
@@ -121,6 +122,24 @@ class Signum(KOptimizer):
     def _state_init(self, p, group, state):
         pass
 
+    def _fast(self, group, params, grads, states, ws):
+        lr, mu, wd, wdlh = (group[k] for k in ("lr", "momentum", "weight_decay", "wd_lh"))
+        for w, g, st in zip(params, grads, states):
+            st["step"] += 1
+            if mu == 0:
+                for (w_, g_), (s1,) in pieces(ws, (w, g), 1):
+                    if wd != 0:
+                        w_.mul_(1 - lr * wd)
+                    w_.add_(torch.sign(g_, out=s1), alpha=-lr)
+                continue
+            for (w_, g_, m), (s1,) in pieces(ws, (w, g, _mom(st, w)), 1):
+                m.mul_(mu).add_(g_, alpha=-(1 - mu))
+                if wd != 0:
+                    m.add_(w_, alpha=-(1 - mu) * wd)
+                if wdlh != 0:
+                    w_.mul_(1 - lr * wdlh)
+                w_.add_(torch.sign(m, out=s1), alpha=lr)
+
     def _update(self, group, params, grads, states, foreach):
         lr, mu, wd, wdlh = (group[k] for k in ("lr", "momentum", "weight_decay", "wd_lh"))
         if not foreach:
@@ -170,6 +189,20 @@ class Sgld(KOptimizer):
     def _noise(self, w):
         return torch.randn(w.shape, generator=self.generator, dtype=w.dtype, device=w.device)
 
+    def _fast(self, group, params, grads, states, ws):
+        # the noise of a whole parameter at once (torch.randn's draws), into
+        # scratch; then both steps in one pass a piece at a time
+        lr, wd = group["lr"], group["weight_decay"]
+        sd = math.sqrt(lr)
+        for w, g, st in zip(params, grads, states):
+            st["step"] += 1
+            z = ws.get(w.numel(), w.dtype, w.device, 1, tag="whole")[0].view(w.shape)
+            z.normal_(generator=self.generator)
+            for (w_, g_, z_), _ in pieces(ws, (w, g, z), 0):
+                if wd != 0:
+                    w_.mul_(1 - lr / 2 * wd)
+                w_.add_(g_, alpha=-lr / 2).add_(z_, alpha=sd)
+
     def _update(self, group, params, grads, states, foreach):
         lr, wd = group["lr"], group["weight_decay"]
         sd = math.sqrt(lr)
@@ -202,6 +235,23 @@ class Dcasgd(KOptimizer):
 
     def _state_init(self, p, group, state):
         state["weight_prev"] = p.detach().clone(memory_format=torch.preserve_format)
+
+    def _fast(self, group, params, grads, states, ws):
+        lr, mu, lam, wd = (group[k] for k in ("lr", "momentum", "lamda", "weight_decay"))
+        for w, g, st in zip(params, grads, states):
+            st["step"] += 1
+            ts = (w, g, st["weight_prev"]) + ((_mom(st, w),) if mu != 0 else ())
+            for v, (s1,) in pieces(ws, ts, 1):
+                w_, g_, prev = v[:3]
+                d = torch.sub(w_, prev, out=s1).mul_(g_)          # g*(w - prev)
+                torch.addcmul(g_, d, g_, value=lam, out=d)        # g + lam*g^2*(w - prev)
+                if wd != 0:
+                    d.add_(w_, alpha=wd)
+                prev.copy_(w_)
+                if mu != 0:
+                    w_.add_(v[3].mul_(mu).add_(d, alpha=-lr))
+                else:
+                    w_.add_(d, alpha=-lr)
 
     def _update(self, group, params, grads, states, foreach):
         lr, mu, lam, wd = (group[k] for k in ("lr", "momentum", "lamda", "weight_decay"))
@@ -253,6 +303,28 @@ class Ftml(KOptimizer):
     def _state_init(self, p, group, state):
         for k in ("d", "v", "z"):
             state[k] = torch.zeros_like(p, memory_format=torch.preserve_format)
+
+    def _fast(self, group, params, grads, states, ws):
+        """One pass of torch's fused Adam kernel does most of the step:
+        with ``y = b1*(z + d*w) + (1-b1)*g''`` the update is ``w -= y/d_t``
+        and ``d_t = (1-b1^t)/lr*(sqrt(v/(1-b2^t)) + eps)`` is Adam's
+        denominator with step size ``lr/(1-b1^t)``; so the kernel runs with
+        ``z + d*w`` as its first moment (which it turns into y) and ``v`` as
+        its second.  Then ``d = d_t`` and ``z = -d_t*w`` (as ``w = -z/d_t``)."""
+        lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
+        b1, b2 = group["betas"]
+        for w, g, st in zip(params, grads, states):
+            st["step"] += 1
+            t = int(st["step"].item())
+            c = (1 - b1 ** t) / lr
+            k = c / math.sqrt(1 - b2 ** t)
+            for (w_, g_, d, v, z), _ in pieces(ws, (w, g, st["d"], st["v"], st["z"]), 0):
+                z.addcmul_(d, w_)
+                torch._fused_adam_([w_], [g_], [z], [v], [], [st["step"]], lr=lr, beta1=b1,
+                                   beta2=b2, weight_decay=wd, eps=eps, amsgrad=False,
+                                   maximize=False)
+                torch.sqrt(v, out=d).mul_(k).add_(c * eps)
+                torch.mul(d, w_, out=z).neg_()
 
     def _update(self, group, params, grads, states, foreach):
         lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
@@ -336,6 +408,33 @@ class Lars(KOptimizer):
 
     def _state_init(self, p, group, state):
         state["last_lr"] = 0.0
+
+    def _fast(self, group, params, grads, states, ws):
+        lr, mu, eta, wd, eps = (group[k] for k in ("lr", "momentum", "eta", "weight_decay",
+                                                   "eps"))
+        for w, g, st in zip(params, grads, states):
+            a = torch.linalg.vector_norm(w).item()
+            b = torch.linalg.vector_norm(g).item()
+            r = eta * a / (b + wd * a + eps) if a > 0 and b > 0 else 1.0
+            n = int(st["step"].item()) + group["begin_epoch"] * group["updates_per_epoch"]
+            mult = lbmult(group["warmup"], n, group["warmup_epochs"],
+                          group["updates_per_epoch"], group["batch_scale"])
+            lr_ = r * (lr * mult)
+            last = st["last_lr"]
+            mu_ = mu * lr / last if group["momentum_correction"] and last > 0 else mu
+            st["last_lr"] = lr
+            st["step"] += 1
+            if mu == 0:
+                for (w_, g_), _ in pieces(ws, (w, g), 0):
+                    if wd != 0:
+                        w_.mul_(1 - lr_ * wd)
+                    w_.add_(g_, alpha=-lr_)
+                continue
+            for (w_, g_, m), _ in pieces(ws, (w, g, _mom(st, w)), 0):
+                m.mul_(mu_).add_(g_, alpha=-lr_)
+                if wd != 0:
+                    m.add_(w_, alpha=-lr_ * wd)
+                w_.add_(m)
 
     def _update(self, group, params, grads, states, foreach):
         lr, mu, eta, wd, eps = (group[k] for k in ("lr", "momentum", "eta", "weight_decay",

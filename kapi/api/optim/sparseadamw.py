@@ -23,12 +23,22 @@ accumulating ``calls`` and ``grad_accum``.
 import torch
 
 from ._common import KOptimizer, check
+from ._work import pieces
 
 __all__ = ["SparseAdamW"]
 
 
 def _rows(x):
     return x if x.dim() > 0 else x.view(1)
+
+
+def _nonzero(ws, g):
+    """Whether every element of (contiguous) ``g`` is non-zero (NaN counts
+    as zero here: the caller then looks at the rows)."""
+    for (x,), (s,) in pieces(ws, (g,), 1):
+        if not torch.abs(x, out=s).amin().item() > 0:
+            return False
+    return True
 
 
 class SparseAdamW(KOptimizer):
@@ -67,31 +77,78 @@ class SparseAdamW(KOptimizer):
         rows = (flat != 0).any(1).nonzero().squeeze(1)
         return rows, g.index_select(0, rows)
 
+    def _accumulate(self, group, g, st):
+        """The gradient to apply now (None while accumulating)."""
+        k = group["accumulate"]
+        if k <= 1:
+            return g
+        acc = st.get("grad_accum")
+        st["grad_accum"] = g.clone() if acc is None else acc + g
+        st["calls"] = st.get("calls", 0) + 1
+        if st["calls"] % k:
+            return None
+        g = st.pop("grad_accum") / k
+        st["calls"] = 0
+        return g
+
     def _update(self, group, params, grads, states, foreach):
-        lr, eps, wd, k = group["lr"], group["eps"], group["weight_decay"], group["accumulate"]
+        for p, g, st in zip(params, grads, states):
+            g = self._accumulate(group, g, st)
+            if g is not None:
+                self._rows_update(group, p, g, st, *self._touched(p, g))
+
+    def _rows_update(self, group, p, g, st, rows, vals):
+        lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
+        b1, b2 = group["betas"]
+        st["step"] += 1
+        if rows.numel() == 0:
+            return
+        t = int(st["step"].item())
+        alpha = lr * (1 - b2 ** t) ** 0.5 / (1 - b1 ** t)
+        w, m, v = _rows(p), _rows(st["exp_avg"]), _rows(st["exp_avg_sq"])
+        wr, mr, vr = (x.index_select(0, rows) for x in (w, m, v))
+        if wd != 0:
+            wr.mul_(1 - lr * wd)
+        mr.mul_(b1).add_(vals, alpha=1 - b1)
+        vr.mul_(b2).addcmul_(vals, vals, value=1 - b2)
+        wr.addcdiv_(mr, vr.sqrt().add_(eps), value=-alpha)
+        w.index_copy_(0, rows, wr)
+        m.index_copy_(0, rows, mr)
+        v.index_copy_(0, rows, vr)
+
+    def _fast(self, group, params, grads, states, ws):
+        """Dense contiguous gradients: when every row is touched (the usual
+        case) RecIS's update is AdamW's -- ``alpha*m/(sqrt(v)+eps)`` is
+        ``lr/(1-b1^t)*m/(sqrt(v)/sqrt(1-b2^t) + eps/sqrt(1-b2^t))`` -- so
+        torch's fused AdamW kernel steps the whole parameter in one pass.
+        With a few untouched rows it still does, and their rows of the
+        weights and moments are put back; with many, the rows are gathered."""
+        lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
         b1, b2 = group["betas"]
         for p, g, st in zip(params, grads, states):
-            if k > 1:
-                acc = st.get("grad_accum")
-                st["grad_accum"] = g.clone() if acc is None else acc + g
-                st["calls"] = st.get("calls", 0) + 1
-                if st["calls"] % k:
-                    continue
-                g = st.pop("grad_accum") / k
-                st["calls"] = 0
-            rows, vals = self._touched(p, g)
-            st["step"] += 1
-            if rows.numel() == 0:
+            g = self._accumulate(group, g, st)
+            if g is None:
                 continue
-            t = int(st["step"].item())
-            alpha = lr * (1 - b2 ** t) ** 0.5 / (1 - b1 ** t)
-            w, m, v = _rows(p), _rows(st["exp_avg"]), _rows(st["exp_avg_sq"])
-            wr, mr, vr = (x.index_select(0, rows) for x in (w, m, v))
-            if wd != 0:
-                wr.mul_(1 - lr * wd)
-            mr.mul_(b1).add_(vals, alpha=1 - b1)
-            vr.mul_(b2).addcmul_(vals, vals, value=1 - b2)
-            wr.addcdiv_(mr, vr.sqrt().add_(eps), value=-alpha)
-            w.index_copy_(0, rows, wr)
-            m.index_copy_(0, rows, mr)
-            v.index_copy_(0, rows, vr)
+            g = g.contiguous()
+            n = g.numel()
+            keep = None
+            if n and not _nonzero(ws, g):
+                g2 = _rows(g)
+                hit = (g2.reshape(g2.shape[0], -1) != 0).any(1)
+                miss = (~hit).nonzero().squeeze(1)
+                if 2 * miss.numel() > hit.numel():
+                    rows = hit.nonzero().squeeze(1)
+                    self._rows_update(group, p, g, st, rows, g2.index_select(0, rows))
+                    continue
+                if miss.numel():
+                    keep = [(x, x.index_select(0, miss)) for x in
+                            (_rows(p), _rows(st["exp_avg"]), _rows(st["exp_avg_sq"]))]
+            st["step"] += 1
+            t = st["step"].item()
+            e = eps / (1 - b2 ** t) ** 0.5
+            torch._fused_adamw_([p], [g], [st["exp_avg"]], [st["exp_avg_sq"]], [], [st["step"]],
+                                lr=lr, beta1=b1, beta2=b2, weight_decay=wd, eps=e,
+                                amsgrad=False, maximize=False)
+            if keep is not None:
+                for x, saved in keep:
+                    x.index_copy_(0, miss, saved)

@@ -42,6 +42,7 @@ import math
 import torch
 
 from ._common import KOptimizer, check, grouped, unset
+from ._work import pieces
 
 __all__ = ["Ftrl", "LaProp", "AdagradMomentum"]
 
@@ -72,6 +73,35 @@ class Ftrl(KOptimizer):
                                                memory_format=torch.preserve_format)
         state["linear"] = torch.full_like(p, group["initial_linear_value"],
                                           memory_format=torch.preserve_format)
+
+    def _fast(self, group, params, grads, states, ws):
+        lr, p_, l1, l2, beta = (group[k] for k in ("lr", "lr_power", "l1", "l2", "beta"))
+        mult = group["multiply_linear_by_lr"]
+        cap = l1 * lr if mult else l1
+
+        def power(a, out):                       # a^(-p)
+            return torch.sqrt(a, out=out) if p_ == -0.5 else torch.pow(a, -p_, out=out)
+        for w, g, st in zip(params, grads, states):
+            st["step"] += 1
+            for (w_, g_, a, lin), (s1, s2) in pieces(ws, (w, g, st["accumulator"],
+                                                          st["linear"]), 2):
+                old = power(a, s1)
+                a.addcmul_(g_, g_)                      # a' (the new accumulator)
+                new = power(a, s2)
+                delta = torch.sub(new, old, out=s1)
+                if mult:
+                    lin.add_(g_, alpha=lr).addcmul_(delta, w_, value=-1)
+                    nden, c = new.neg_(), 2 * lr * l2 + beta      # -denominator
+                else:
+                    lin.add_(g_).addcmul_(delta, w_, value=-1 / lr)
+                    nden, c = new.mul_(-1 / lr), beta / lr + 2 * l2
+                if c != 0:
+                    nden.sub_(c)
+                if cap != 0:                 # (clamp(L) - L)/den = (L - clamp(L))/(-den)
+                    torch.sub(lin, torch.clamp(lin, -cap, cap, out=s1), out=s1)
+                    torch.div(s1, nden, out=w_)
+                else:
+                    torch.div(lin, nden, out=w_)
 
     def _update(self, group, params, grads, states, foreach):
         lr, p_, l1, l2, beta = (group[k] for k in ("lr", "lr_power", "l1", "l2", "beta"))
@@ -118,6 +148,36 @@ class LaProp(KOptimizer):
     @staticmethod
     def _decay(b2, s):
         return b2 * (1 - b2 ** s) / (1 - b2 ** (s + 1))
+
+    def _fast(self, group, params, grads, states, ws):
+        lr, eps = group["lr"], group["eps"]
+        b1, b2 = group["betas"]
+        clip = group["rms_clip_threshold"]
+        clip = None if unset(clip) else clip
+        c1 = math.sqrt(1 - b1 * b1)
+        for w, g, st in zip(params, grads, states):
+            d = self._decay(b2, int(st["step"].item()))
+            st["step"] += 1
+            mu, nu = st["mu"], st["nu"]
+            if clip is None:
+                for (w_, g_, m, v), (s1,) in pieces(ws, (w, g, mu, nu), 1):
+                    v.lerp_(torch.mul(g_, g_, out=s1).add_(eps), 1 - d)
+                    r = torch.rsqrt(v, out=s1).mul_(g_)
+                    m.mul_(b1).add_(r, alpha=c1)
+                    w_.add_(m, alpha=-lr)
+                continue
+            # rms clipping: the normalised gradient of the whole tensor first
+            r = ws.get(w.numel(), w.dtype, w.device, 1, tag="whole")[0].view(w.shape)
+            for (r_, g_, v), (s1,) in pieces(ws, (r, g, nu), 1):
+                v.lerp_(torch.mul(g_, g_, out=s1).add_(eps), 1 - d)
+                torch.rsqrt(v, out=r_).mul_(g_)
+            scale = c1
+            if w.numel():
+                rms = torch.linalg.vector_norm(r).item() / math.sqrt(w.numel())
+                scale = c1 / max(rms / clip, 1.0)
+            for (w_, r_, m), _ in pieces(ws, (w, r, mu), 0):
+                m.mul_(b1).add_(r_, alpha=scale)
+                w_.add_(m, alpha=-lr)
 
     def _update(self, group, params, grads, states, foreach):
         lr, eps = group["lr"], group["eps"]
@@ -184,6 +244,31 @@ class AdagradMomentum(KOptimizer):
                                                memory_format=torch.preserve_format)
         state["momentum"] = torch.full_like(p, group["initial_momentum_value"],
                                             memory_format=torch.preserve_format)
+
+    def _fast(self, group, params, grads, states, ws):
+        lr, mom, b2, eps, k = (group[x] for x in ("lr", "momentum", "beta2", "eps", "exponent"))
+        nesterov = group["nesterov"]
+        for w, g, st in zip(params, grads, states):
+            st["step"] += 1
+            for (w_, g_, a, m), (s1,) in pieces(ws, (w, g, st["accumulator"],
+                                                     st["momentum"]), 1):
+                if b2 == 1:
+                    a.addcmul_(g_, g_)
+                else:
+                    a.mul_(b2).addcmul_(g_, g_, value=1 - b2)
+                gh = torch.add(a, eps, out=s1)          # (a + eps)^(-1/k) * g
+                if k == 2:
+                    gh.rsqrt_()
+                elif k == 1:
+                    gh.reciprocal_()
+                else:
+                    gh.pow_(-1.0 / k)
+                gh.mul_(g_)
+                m.mul_(mom).add_(gh)
+                if nesterov:
+                    w_.add_(m, alpha=-lr * mom).add_(gh, alpha=-lr)
+                else:
+                    w_.add_(m, alpha=-lr)
 
     def _update(self, group, params, grads, states, foreach):
         lr, mom, b2, eps, k = (group[x] for x in ("lr", "momentum", "beta2", "eps", "exponent"))

@@ -44,6 +44,7 @@ def _has_adafactor():
                for d in spec.submodule_search_locations)
 
 
+_F = "kapi.api.optim.torch_fast."
 _STEP = buf("step", kind="step")
 _ADAM = (_STEP, buf("exp_avg"), buf("exp_avg_sq"))
 
@@ -55,21 +56,21 @@ def _register():
         register(name, *a, **k)
         names.append(name)
 
-    reg("adadelta", "torch.optim.Adadelta",
+    reg("adadelta", _F + "Adadelta",
         (_lr(1.0), opt("rho", "rho", 0.9, check=(lambda v: 0 <= v <= 1, "Invalid rho value")),
          opt("eps", "eps", 1e-06, check=EPS), opt("decay", "weight_decay", 0.0, check=DECAY)),
         help="adadelta: rates from running averages of squared gradients and updates",
         buffers=(_STEP, buf("square_avg"), buf("acc_delta")),
         pytorch="torch.optim.Adadelta", checks=("lr", "rho", "eps", "decay"))
 
-    reg("adamax", "torch.optim.Adamax",
+    reg("adamax", _F + "Adamax",
         (_lr(0.002),) + _betas() +
         (opt("eps", "eps", 1e-08, check=EPS), opt("decay", "weight_decay", 0.0, check=DECAY)),
         help="adamax: adam with the infinity norm of past gradients",
         buffers=(_STEP, buf("exp_avg"), buf("exp_inf")),
         pytorch="torch.optim.Adamax", checks=("lr", "eps", "beta1", "beta2", "decay"))
 
-    reg("nadam", "torch.optim.NAdam",
+    reg("nadam", _F + "NAdam",
         (_lr(0.002),) + _betas() +
         (opt("eps", "eps", 1e-08, check=EPS), opt("decay", "weight_decay", 0.0, check=DECAY),
          opt("mdecay", "momentum_decay", 0.004, check=_ge0("Invalid momentum_decay value")),
@@ -78,7 +79,7 @@ def _register():
         buffers=(_STEP, buf("mu_product"), buf("exp_avg"), buf("exp_avg_sq")),
         pytorch="torch.optim.NAdam", checks=("lr", "eps", "beta1", "beta2", "decay", "mdecay"))
 
-    reg("radam", "torch.optim.RAdam",
+    reg("radam", _F + "RAdam",
         (_lr(0.001),) + _betas() +
         (opt("eps", "eps", 1e-08, check=EPS), opt("decay", "weight_decay", 0.0, check=DECAY),
          opt("decoupled", "decoupled_weight_decay", False, "bool")),
@@ -93,7 +94,7 @@ def _register():
         buffers=(_STEP, buf("eta"), buf("mu"), buf("ax")),
         pytorch="torch.optim.ASGD", checks=("lr", "decay"))
 
-    reg("rprop", "torch.optim.Rprop",
+    reg("rprop", _F + "Rprop",
         (_lr(0.01),
          opt("etaminus", ("etas", 0), 0.5), opt("etaplus", ("etas", 1), 1.2),
          opt("stepmin", ("step_sizes", 0), 1e-06), opt("stepmax", ("step_sizes", 1), 50.0)),
