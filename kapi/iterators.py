@@ -10,6 +10,7 @@ from .values import KDict, KFunc, KTable, qtype
 
 
 def _items_for_each(x):
+    V.check_size(V.count(x), V.OBJSIZE)      # the items and the results
     t = qtype(x)
     if t == 98:
         return V.items(x)

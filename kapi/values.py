@@ -71,10 +71,30 @@ NUMERIC = (B, X, H, I, J, E, F)
 LIMIT = 2 ** 30  # the most items one operation may create ('limit beyond)
 
 
-def check_size(n):
-    """Refuse to build a list of more than LIMIT items: 'limit, not a dead process."""
+def _default_wslimit():
+    """KAPI_WSLIMIT (bytes) if set, else half the physical memory."""
+    import os
+    v = os.environ.get("KAPI_WSLIMIT")
+    if v:
+        return int(float(v))
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (ValueError, OSError, AttributeError):
+        return 2 ** 32
+
+
+WSLIMIT = _default_wslimit()  # the most bytes one operation may allocate ('wsfull beyond)
+OBJSIZE = 128   # bytes an item of a general list of new lists costs (check_size's itemsize)
+
+
+def check_size(n, itemsize=8):
+    """Refuse to build a list of more than LIMIT items ('limit) or of more
+    than WSLIMIT bytes at ``itemsize`` bytes an item ('wsfull): a q error,
+    not a process killed for want of memory."""
     if n > LIMIT:
         raise KError("limit")
+    if n * itemsize > WSLIMIT:
+        raise KError("wsfull")
     return n
 
 
@@ -264,6 +284,8 @@ def item(x, i):
         if x.dtype.kind == "S":
             return bytes(v) or b" "
         return v
+    if type(x) is KTable:     # a table column holding a table (enlist of a dict of dicts)
+        return table_row(x, i)
     return x[i]
 
 

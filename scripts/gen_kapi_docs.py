@@ -41,7 +41,9 @@ q)l:f each til 100
 Conventions used below: `ptr` an api-pointer; forms separated by ` / `;
 `(a;b;..)` a general list (the usual way to pass several arguments);
 `[a;b]` bracket application for the verbs of rank 2.  A torch error escaping
-a verb becomes the q error `'verb: message`.  Options are given positionally
+a verb becomes the q error `'verb: message`; a verb that fails changes
+nothing (objects, optimizer groups, options and state, globals: see
+"Limits and hardening" in docs/language.md).  Options are given positionally
 and/or as name-value pairs (`` `lr`decay!.01 .05 ``, `` (`lr;.01) ``).
 
 From Python the same verbs are reached with `q.call("verb", ...)`, and torch

@@ -89,6 +89,8 @@ def _tensors(args, what):
     for a, o in zip(args, objs):
         if o is None:
             t = to_tensor(a)
+            if t is None:
+                raise KError("%s: undefined tensor given as input" % what)
             if dev is not None and t.device != dev:
                 t = t.to(dev)
             out.append(t)
@@ -96,6 +98,8 @@ def _tensors(args, what):
             out.append(o.t)
         else:
             raise KError("%s: expecting tensor or k array, given %s" % (what, o.cls))
+    if any(t is None for t in out):
+        raise KError("%s: undefined tensor given as input" % what)
     return out, dev is not None or any(o is not None for o in objs)
 
 
@@ -107,6 +111,14 @@ def _calc(m, name, ins):
         return m(*ins)
     except (RuntimeError, ValueError, IndexError) as e:
         raise KError(str(e).strip().split("\n")[0]) from None
+    except TypeError:
+        import inspect
+        try:
+            inspect.signature(m.forward).bind(*ins)
+        except TypeError:
+            raise KError("loss: %s loss does not take %d input%s" %
+                         (name, len(ins), "" if len(ins) == 1 else "s")) from None
+        raise
 
 
 def _functional(name, x):
@@ -191,6 +203,8 @@ def _grads(ts, g):
         gs = [to_tensor(a) for a in V.as_list(g)]
     if len(gs) != len(ts):
         raise KError("backward: %d tensor(s) but %d gradient(s)" % (len(ts), len(gs)))
+    if any(u is None for u in gs):
+        raise KError("backward: undefined gradient tensor")
     out = []
     for t, u in zip(ts, gs):
         u = u.to(dtype=t.dtype, device=t.device)

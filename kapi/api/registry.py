@@ -146,8 +146,8 @@ class DictObj(Obj):
         return KDict(V.syms(list(self.d)), [to_k(t) for t in self.d.values()])
 
     def to(self, device=None, dtype=None, non_blocking=False):
-        for k, t in self.d.items():
-            self.d[k] = _move(t, device, dtype, non_blocking)
+        moved = {k: _move(t, device, dtype, non_blocking) for k, t in self.d.items()}
+        self.d.update(moved)     # all or nothing
 
 
 def _move(t, device, dtype, non_blocking):

@@ -141,6 +141,19 @@ def _refill(out, new_t):
 # --------------------------------------------------------------------------
 # creation modes
 
+def _room(size, kw):
+    """'wsfull for a new cpu tensor of more than V.WSLIMIT bytes."""
+    dev = kw.get("device")
+    if dev is not None and str(dev) != "cpu":
+        return
+    n = 1
+    for d in size:
+        n *= max(int(d), 0)
+    dt = kw.get("dtype") or torch().get_default_dtype()
+    if n * dt.itemsize > V.WSLIMIT:
+        raise KError("wsfull")
+
+
 def _mode(x):
     T = torch()
     mode = x[0]
@@ -167,6 +180,7 @@ def _mode(x):
                 if len(args) != 1:
                     raise KError("%s: expecting size, given %d arg(s)" % (mode, len(args)))
                 size = _size(args[0], mode)
+                _room(size, kw)
             r = getattr(T, mode)(size, **kw)
         elif mode == "full":
             if like is not None:
@@ -176,6 +190,7 @@ def _mode(x):
                 if len(args) != 2:
                     raise KError("full: expecting size and fill value")
                 size = _size(args.pop(0), mode)
+                _room(size, kw)
             if len(args) != 1:
                 raise KError("full: expecting size and fill value")
             v = args[0]
@@ -191,10 +206,13 @@ def _mode(x):
                 size = tuple(like.shape)
                 kw = {"dtype": like.dtype, "device": like.device, **(o.kw() if o else {})}
                 lims = [_num(a, mode) for a in args]
+                if len(lims) not in (1, 2):
+                    raise KError("randint: expecting (tensor;high) or (tensor;low;high)")
             else:
                 if len(args) not in (2, 3):
                     raise KError("randint: expecting (high;size) or (low;high;size)")
                 size = _size(args[-1], mode)
+                _room(size, {"dtype": T.int64, **kw})
                 lims = [_num(a, mode) for a in args[:-1]]
             if len(lims) == 1:
                 lims = [0] + lims
@@ -202,6 +220,7 @@ def _mode(x):
         elif mode == "randperm":
             if len(args) != 1:
                 raise KError("randperm: expecting n")
+            _room([_num(args[0], mode)], {"dtype": T.int64, **kw})
             r = T.randperm(_num(args[0], mode), **kw)
         elif mode in ("arange", "range"):
             if not 1 <= len(args) <= 3:
@@ -225,6 +244,7 @@ def _mode(x):
             if len(args) not in (3, 4) or (mode == "linspace" and len(args) != 3):
                 raise KError("%s: expecting (start;end;steps%s)" % (mode, ";base" if mode == "logspace" else ""))
             nums = [_num(a, mode) for a in args]
+            _room([nums[2]], kw)
             if mode == "linspace":
                 r = T.linspace(nums[0], nums[1], int(nums[2]), **kw)
             else:
@@ -233,11 +253,15 @@ def _mode(x):
         elif mode == "eye":
             if len(args) not in (1, 2):
                 raise KError("eye: expecting (n) or (n;m)")
-            r = T.eye(*[int(_num(a, mode)) for a in args], **kw)
+            dims = [int(_num(a, mode)) for a in args]
+            _room(dims * (3 - len(dims)), kw)
+            r = T.eye(*dims, **kw)
         else:  # pragma: no cover
             raise KError("tensor: unrecognized creation mode `" + mode)
     except (RuntimeError, TypeError, ValueError) as e:
         raise _torch_error(e) from None
+    except OverflowError:       # e.g. an infinite size or count
+        raise KError("%s: number out of range" % mode) from None
     if out is not None:
         _refill(out, r)
         return None
@@ -253,8 +277,10 @@ def _index(t, args):
         if len(args) == 1:
             return t[_ind(args[0])]
         if len(args) == 2:
-            return t.select(int(args[0]), _ind(args[1])) if qtype(args[1]) in INTS else \
-                t.index_select(int(args[0]), torch().as_tensor(np.asarray(args[1], dtype=np.int64)))
+            if qtype(args[0]) not in INTS:
+                raise KError("tensor: dimension expected as long scalar, given " + kname(args[0]))
+            i = _ind(args[1])
+            return t.select(int(args[0]), i) if qtype(args[1]) in INTS else t.index_select(int(args[0]), i)
     except (IndexError, RuntimeError) as e:
         raise _torch_error(e) from None
     raise KError("tensor: expecting (ptr;ind) or (ptr;dim;ind)")
@@ -324,7 +350,10 @@ a final tensor pointer instead of options refills that tensor in place."""
             out = tensor_of(x[1]).t
             if out is None:
                 raise KError("tensor: output tensor is undefined")
-            _refill(out, to_tensor(x[0]))
+            new_t = to_tensor(x[0])
+            if new_t is None:
+                raise KError("tensor: unable to copy undefined value into output tensor")
+            _refill(out, new_t)
             return None
     if isinstance(x, str):
         raise KError("no torch type found for k: symbol scalar")
@@ -347,8 +376,8 @@ def _vsel(obj, ind, fn):
     if t in INTS:
         return fn(obj.v[_vindex(obj, ind)])
     if t in (7, 6, 5, 4):
-        return V.collapse([fn(obj.v[_vindex(obj, i)]) for i in ind]) if fn is to_k else \
-            [fn(obj.v[_vindex(obj, i)]) for i in ind]
+        js = [_vindex(obj, i) for i in ind]         # all checked before any pointer is made
+        return V.collapse([fn(obj.v[j]) for j in js]) if fn is to_k else [fn(obj.v[j]) for j in js]
     raise KError("vector: expecting long index or indices, given " + kname(ind))
 
 
@@ -402,6 +431,8 @@ returns null."""
                 v.v[j] = t
                 return None
             if qtype(ind) in (7, 6, 5, 4):
+                if type(val) is not list and not (type(val) is np.ndarray and val.ndim == 1):
+                    raise KError("vector: expecting %d values, given %s" % (len(ind), kname(val)))
                 vals = val if type(val) is list else [val[i] for i in range(len(val))]
                 if len(vals) != len(ind):
                     raise KError("vector: %d indices but %d values" % (len(ind), len(vals)))
@@ -451,6 +482,8 @@ def _dict_items(keys, vals):
     ks = _keys(keys)
     if len(ks) == 1 and qtype(keys) == -11:
         vals = [vals]
+    elif type(vals) is not list and type(vals) is not np.ndarray:
+        raise KError("dict: expecting %d value(s), given %s" % (len(ks), kname(vals)))
     elif type(vals) is not list:
         vals = [V.item(vals, i) for i in range(V.count(vals))]
     if len(ks) != len(vals):
@@ -483,6 +516,8 @@ value(s) for key(s); dict(ptr;key(s);val(s))  set or add entries, returns null."
         if len(x) == 3:
             ks = _keys(x[1])
             vals = [x[2]] if qtype(x[1]) == -11 else x[2]
+            if type(vals) is not list and type(vals) is not np.ndarray:
+                raise KError("dict: expecting %d value(s), given %s" % (len(ks), kname(vals)))
             if type(vals) is not list:
                 vals = [V.item(vals, i) for i in range(V.count(vals))]
             if len(ks) != len(vals):
@@ -510,7 +545,7 @@ value(s) for key(s); dict(ptr;key(s);val(s))  set or add entries, returns null."
 def seed(x):
     """seed n  seed PyTorch's random generators (torch.manual_seed n); seed[] the initial seed."""
     if x is None or (type(x) is list and not x):
-        return np.int64(torch().initial_seed())
+        return np.uint64(torch().initial_seed()).astype(np.int64)
     if qtype(x) not in INTS:
         raise KError("seed: expecting long scalar, given " + kname(x))
     torch().manual_seed(int(x))
@@ -553,6 +588,20 @@ def _setgrad(t, b):
         raise _torch_error(e) from None
 
 
+def _setgrads(ts, b):
+    """Set requires_grad on every tensor, or on none if one refuses (e.g. an
+    integer tensor asked to require gradients)."""
+    saved = [(t, t.requires_grad) for t in ts if t is not None]
+    try:
+        for t, _ in saved:
+            _setgrad(t, b)
+    except KError:
+        for t, r in saved:
+            if t.requires_grad != r:
+                t.requires_grad_(r)
+        raise
+
+
 @verb("gradflag")
 def gradflag(x):
     """gradflag ptr  requires-grad flag(s): boolean for a tensor, list for a vector,
@@ -575,9 +624,7 @@ gradflag(vector;indices[;flag]) / gradflag(dict;keys[;flag]) get/set selected on
         if not args:
             return np.array([t.requires_grad for t in obj.v], dtype=bool)
         if len(args) == 1 and qtype(args[0]) == -1:
-            b = _flag(args[0])
-            for t in list(obj.v):
-                _setgrad(t, b)
+            _setgrads(list(obj.v), _flag(args[0]))
             return None
         sel = _vsel(obj, args[0], lambda t: t)
         sel = sel if isinstance(sel, list) else [sel]
@@ -585,17 +632,13 @@ gradflag(vector;indices[;flag]) / gradflag(dict;keys[;flag]) get/set selected on
             r = np.array([t.requires_grad for t in sel], dtype=bool)
             return r[0] if qtype(args[0]) in INTS else r
         if len(args) == 2:
-            b = _flag(args[1])
-            for t in sel:
-                _setgrad(t, b)
+            _setgrads(sel, _flag(args[1]))
             return None
     elif isinstance(obj, DictObj):
         if not args:
             return KDict(V.syms(list(obj.d)), np.array([t.requires_grad for t in obj.d.values()], dtype=bool))
         if len(args) == 1 and qtype(args[0]) == -1:
-            b = _flag(args[0])
-            for t in obj.d.values():
-                _setgrad(t, b)
+            _setgrads(list(obj.d.values()), _flag(args[0]))
             return None
         sel = _dsel(obj, args[0], lambda t: t)
         sel = sel if isinstance(sel, list) else [sel]
@@ -603,9 +646,7 @@ gradflag(vector;indices[;flag]) / gradflag(dict;keys[;flag]) get/set selected on
             r = np.array([t.requires_grad for t in sel], dtype=bool)
             return r[0] if qtype(args[0]) == -11 else r
         if len(args) == 2:
-            b = _flag(args[1])
-            for t in sel:
-                _setgrad(t, b)
+            _setgrads(sel, _flag(args[1]))
             return None
     else:
         setter = getattr(obj, "gradflag", None)
@@ -629,6 +670,8 @@ of an example tensor; to(ptr;options;async). Returns null."""
         nb = bool(x[2])
     ex = find(x[1])
     if isinstance(ex, TensorObj):
+        if ex.t is None:
+            raise KError("to: example tensor is undefined")
         device, dtype = ex.t.device, ex.t.dtype
     elif is_opts(x[1]):
         o = parse_opts(x[1])

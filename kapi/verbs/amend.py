@@ -45,6 +45,8 @@ def at3(x, i, f):
             return apply1(f, _err_text(e)) if isinstance(f, KFunc) else f
     if i is None and qtype(x) >= 0:
         raise KError("type")
+    if qtype(x) == -11:
+        return _amend_global(x, [i], f, None, True)
     return amend_depth(x, [i], f, None, unary=True)
 
 
@@ -57,12 +59,16 @@ def dot3(x, i, f):
         except KError as e:
             return apply1(f, _err_text(e)) if isinstance(f, KFunc) else f
     path = list(V.items(i)) if qtype(i) >= 0 else [i]
+    if qtype(x) == -11:
+        return _amend_global(x, path, f, None, True)
     return amend_depth(x, path, f, None, unary=True)
 
 
 @tetrad("@")
 def at4(x, i, f, y):
     """@[x;i;f;y]  amend items i of x with f[x i;y]."""
+    if qtype(x) == -11:
+        return _amend_global(x, [i], f, y, False)
     return amend_depth(x, [i], f, y)
 
 
@@ -70,7 +76,26 @@ def at4(x, i, f, y):
 def dot4(x, i, f, y):
     """.[x;path;f;y]  amend at depth."""
     path = list(V.items(i)) if qtype(i) >= 0 else [i]
+    if qtype(x) == -11:
+        return _amend_global(x, path, f, y, False)
     return amend_depth(x, path, f, y)
+
+
+def _amend_global(name, path, f, y, unary):
+    """@[`x;..] / .[`x;..]: amend the global x by name; returns `x. The new
+    value is computed first, so a failing amend leaves x as it was."""
+    from .keywords import _interp
+    it = _interp()
+    if name.startswith(":"):
+        raise KError("nyi")
+    if name in it.reserved:
+        raise KError("assign")
+    try:
+        cur = it.globals[name]
+    except KeyError:
+        raise KError(name) from None
+    it.globals[name] = amend_depth(cur, path, f, y, unary)
+    return name
 
 
 def _apply_op(f, cur, y, unary):
@@ -152,7 +177,9 @@ def _amend_dict(d, i, rest, f, y, unary):
     keys = d.keys
     if ti >= 0 and not (qtype(keys) == 0) and i is not None:
         idx = V.items(i)
-        if not unary and y is not None and 0 <= qtype(y) < 98 and V.count(y) == len(idx):
+        if not unary and y is not None and 0 <= qtype(y) < 98 and not (rest and qtype(y) < 0):
+            if V.count(y) != len(idx):
+                raise KError("length")
             ys = V.items(y)
         else:
             ys = [y] * len(idx)
@@ -202,6 +229,9 @@ def _amend_table(t, i, rest, f, y, unary):
             v = _apply_op(f, None, y, unary)
             names.append(i)
             cols.append(v)
+        k = names.index(i)
+        if V.is_list(cols[k]) and V.count(cols[k]) != len(t):   # a column of another length
+            raise KError("length")
         return KTable(names, cols)
     if ti in (-7, -6, -5):
         row = V.table_row(t, int(i))

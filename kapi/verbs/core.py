@@ -592,6 +592,7 @@ def join(x, y):
         xl = [x]
     if ty == 99:
         yl = [y]
+    V.check_size(len(xl) + len(yl))
     r = list(xl) + list(yl)
     if tx == 0 and ty > 0 and not xl:
         return y
@@ -601,6 +602,7 @@ def join(x, y):
 
 
 def _cat(a, b):
+    V.check_size(len(a) + len(b), max(a.itemsize, b.itemsize))
     if a.dtype.kind == "S" or b.dtype.kind == "S":
         return np.concatenate([a.astype("S1"), b.astype("S1")])
     return np.concatenate([a, b])
@@ -792,13 +794,23 @@ def query(x, y):
 # --------------------------------------------------------------------------
 # take
 
+def _cycle(y, n):
+    """n#y for a non-empty vector y: its items repeated, in one allocation."""
+    out = np.empty(n, dtype=y.dtype)
+    cnt = len(y)
+    reps = n // cnt
+    out[:reps * cnt].reshape(reps, cnt)[:] = y
+    out[reps * cnt:] = y[:n - reps * cnt]
+    return out
+
+
 def take(x, y):
     """x#y  take: n#y first n (cycling), -n#y last n, r c#y reshape,
     keys#dict select keys, cols#table select columns."""
     tx, ty = qtype(x), qtype(y)
     if tx in (-7, -6, -5, -1, -4):
         n = int(x)
-        V.check_size(abs(n))
+        V.check_size(abs(n), 1)     # the count; the bytes once the item type is known
         if ty == 99:
             if V.is_keyed(y):
                 return KDict(take(x, y.keys), take(x, y.values))
@@ -813,6 +825,13 @@ def take(x, y):
                 return np.full(abs(n), V.null_of(qtype(y)), dtype=y.dtype) if qtype(y) != 11 \
                     else V.syms([""] * abs(n))
             return [None] * abs(n) if False else []
+        if type(y) is not np.ndarray:
+            V.check_size(abs(n), 48)      # the index list and the item references
+        elif n >= 0:
+            V.check_size(n, y.itemsize)
+            return _cycle(y, n)
+        else:
+            V.check_size(-n, y.itemsize + 16)
         if n >= 0:
             idx = np.arange(n) % cnt
         else:
@@ -838,9 +857,11 @@ def take(x, y):
             if len(dims) == 2 and nulls == [0]:
                 c = dims[1]
                 rows = -(-cnt // c) if c else 0
+                V.check_size(rows, V.OBJSIZE)
                 return [index_range(flat, i * c, min(cnt, i * c + c)) for i in range(rows)]
             if len(dims) == 2 and nulls == [1]:
                 r = dims[0]
+                V.check_size(abs(r), V.OBJSIZE)
                 c = cnt // r if r else 0
                 out = [index_range(flat, i * c, i * c + c) for i in range(r - 1)]
                 out.append(index_range(flat, (r - 1) * c, cnt))
@@ -909,6 +930,7 @@ def drop(x, y):
         return [KTable(y.names, [c[a:b] for c in y.cols]) for a, b in zip(idx, idx[1:])]
     if tx in (7, 6, 5) and ty >= 0 and ty < 98:
         # cut
+        V.check_size(len(x), V.OBJSIZE)
         idx = [int(i) for i in x]
         cnt = V.count(y)
         out = []

@@ -133,6 +133,11 @@ def raze(x):
         return x if t > 0 else V.enlist(x)
     if not x:
         return x
+    t0 = qtype(x[0])
+    if len(x) > 2 and 0 < t0 < 20 and all(type(v) is np.ndarray and qtype(v) == t0 for v in x):
+        # vectors of one type: one concatenation, not a join per item
+        V.check_size(sum(len(v) for v in x), max(v.itemsize for v in x))
+        return np.concatenate(x)
     r = x[0]
     if qtype(r) < 0:
         r = V.enlist(r)
@@ -189,13 +194,14 @@ def where(x):
     if t in (4, 5, 6, 7):
         if len(x) and x.min() < 0:
             raise KError("domain")
+        V.check_size(int(x.sum(dtype=np.int64)) if len(x) else 0)
         return np.repeat(np.arange(len(x), dtype=np.int64), x.astype(np.int64))
     if t == -1:
         return np.zeros(int(bool(x)), dtype=np.int64)
     if t in (-7, -6, -5, -4):
         if int(x) < 0:
             raise KError("domain")
-        return np.zeros(int(x), dtype=np.int64)
+        return np.zeros(V.check_size(int(x)), dtype=np.int64)
     if t == 99:
         from ..funcs import index
         return index(x.keys, where(x.values))
@@ -217,6 +223,7 @@ def group(x):
         return KDict(idx.keys, V.collapse([index(x.keys, i) for i in V.items(idx.values)]))
     if t < 0:
         raise KError("type")
+    V.check_size(V.count(x), 64)
     items = V.items(x)
     order = {}
     keys = []
@@ -1265,6 +1272,7 @@ def prev(x):
 @keyword("cross", 2, infix=True)
 def cross(x, y):
     """x cross y  all pairs."""
+    V.check_size(V.count(x) * V.count(y), V.OBJSIZE)
     xs = V.items(V.enlist(x) if qtype(x) < 0 else x)
     ys = V.items(V.enlist(y) if qtype(y) < 0 else y)
     return V.collapse([join(a, b) for a in xs for b in ys])

@@ -320,6 +320,7 @@ def _parse_float(s):
 def pad(n, y):
     """n$s  pad (or cut) string s to n chars on the right; -n$s on the left.
     String-atomic: maps through lists, dicts and tables."""
+    V.check_size(abs(int(n)), 1)
     ty = qtype(y)
     if ty in (10, -10):
         return _kstr(_pad_bytes(n, _bytes_of(y)))
@@ -361,6 +362,8 @@ def string(x, prec=None):
             return _kstr(_sym_bytes(x))
         from ..display import atom_str
         return _kstr(atom_str(x, t, prec).encode("utf-8"))
+    if 0 < t < 20:
+        V.check_size(len(x), V.OBJSIZE)
     if t == 10:
         return [x[i:i + 1].copy() for i in range(len(x))]
     if 0 < t < 20:
@@ -407,7 +410,9 @@ def sv(x, y):
     if tx in (-10, 10):
         sep = _bytes_of(x)
         if ty in (0, 10):
-            return _kstr(sep.join(_bytes_of(i) for i in V.items(y)))
+            parts = [_bytes_of(i) for i in V.items(y)]
+            V.check_size(sum(map(len, parts)) + len(sep) * max(len(parts) - 1, 0), 2)
+            return _kstr(sep.join(parts))
         raise KError("type")
     if tx == -4 and ty == 4:
         return _bytes_decode(y.tobytes())
@@ -506,6 +511,7 @@ def vs(x, y):
             return V.syms(s.split("."))
         if ty in (10, 4, -10):
             b = y.tobytes() if ty != -10 else _bytes_of(y)
+            V.check_size(b.count(b"\n") + 1, V.OBJSIZE)
             lines = b.split(b"\n")
             if b.endswith(b"\n"):
                 lines.pop()
@@ -517,6 +523,7 @@ def vs(x, y):
             b = _bytes_of(y)
             if not sep:
                 return [_kstr(b)]
+            V.check_size(b.count(sep) + 1, V.OBJSIZE)
             return [_kstr(p) for p in b.split(sep)]
         raise KError("type")
     if tx == -1:
@@ -736,7 +743,7 @@ def ssr(x, y, z):
     fn = isinstance(z, KFunc) or callable(z)
     if not fn:
         rep = _bytes_of(z)
-    out, last = [], 0
+    out, last, size = [], 0, 0
     for m in rx.finditer(b):
         out.append(b[last:m.start()])
         if fn:
@@ -744,6 +751,9 @@ def ssr(x, y, z):
             out.append(_bytes_of(r))
         else:
             out.append(rep)
+        size += len(out[-1]) + m.start() - last + 16
+        if size > V.WSLIMIT // 2:
+            raise KError("wsfull")
         last = m.end()
     out.append(b[last:])
     return _kstr(b"".join(out))

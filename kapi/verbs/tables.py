@@ -163,6 +163,7 @@ def flip(x):
         if not lens:
             return x
         n = lens.pop()
+        V.check_size(n, V.OBJSIZE)
         rows = [V.items(v) if is_column_value(v) else [v] * n for v in x]
         return [V.collapse([r[j] for r in rows]) for j in range(n)]
     return x
