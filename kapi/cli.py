@@ -23,8 +23,9 @@ def main(argv=None):
         if not files:
             ap.error("--doctest needs at least one file")
         return dt(files)
+    from .api import dist
     from .interp import Interpreter
-    q = Interpreter()
+    q = dist.console(Interpreter())     # under torchrun: rank 0 writes the console
     if ns.file:
         from . import values as V
         from .errors import KError, KExit
@@ -35,7 +36,7 @@ def main(argv=None):
         try:
             load_script(q, ns.file)
         except KError as e:
-            print(e.block(), file=sys.stderr)
+            print(dist.tag(e.block()), file=sys.stderr)
             if not ns.interactive:
                 return 1
         except KExit as e:

@@ -14,7 +14,7 @@ lazily, on the first use of a verb that needs it (:func:`torch`).
 import importlib
 
 VERBS = {}          # name -> (fn, rank)
-_MODULES = ("registry", "tensor", "module", "loss", "help", "opt")
+_MODULES = ("registry", "tensor", "module", "loss", "help", "opt", "dist")
 
 
 def verb(name, rank=1):

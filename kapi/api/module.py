@@ -838,7 +838,30 @@ def _inputs(m, args, what):
             out.extend(obj.v)
         else:
             raise KError("%s: expecting tensor or k array as input, given %s" % (what, obj.cls))
+    if any(t is None for t in out):
+        raise KError("%s: undefined tensor given as input" % what)
     return out
+
+
+def _call_module(m, fm, ins, what):
+    """m(*ins) (or its wrapper fm); a wrong number of inputs is a k error."""
+    T = torch()
+    if isinstance(m, (T.nn.ParameterDict, T.nn.ParameterList)):
+        raise KError("%s: not implemented for %s module" % (what, ktype(m)))
+    try:
+        return m(*ins) if fm is None else fm(*ins)
+    except NotImplementedError:
+        raise KError("%s: not implemented for %s module" % (what, ktype(m))) from None
+    except TypeError:
+        import inspect
+        try:
+            inspect.signature(m.forward).bind(*ins)
+        except TypeError:
+            raise KError("%s: %s module does not take %d input%s" %
+                         (what, ktype(m), len(ins), "" if len(ins) == 1 else "s")) from None
+        except ValueError:
+            pass
+        raise
 
 
 def run_forward(x, what, mode):
@@ -849,9 +872,13 @@ def run_forward(x, what, mode):
     if obj is None:
         raise KError(_FWD_ERR % what)
     m = module_of(x[0], what)
+    # a module wrapped by `ddp` (kapi.api.dist) runs forward with gradients
+    # through its DistributedDataParallel wrapper; the other modes run it locally
+    fm = getattr(obj, "ddp", None) if mode == "forward" else None
     args = list(x[1:])
     if len(args) > 1 and qtype(args[0]) == -11:
         m = _sub(m, args.pop(0), what)
+        fm = None
     ins = _inputs(m, args, what)
     T = torch()
     was = m.training
@@ -860,10 +887,7 @@ def run_forward(x, what, mode):
         if evalmode and was:
             m.train(False)
         with T.set_grad_enabled(mode == "forward"):
-            try:
-                y = m(*ins)
-            except NotImplementedError:
-                raise KError("%s: not implemented for %s module" % (what, ktype(m))) from None
+            y = _call_module(m, fm, ins, what)
     finally:
         if evalmode and was:
             m.train(True)

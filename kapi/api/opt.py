@@ -496,6 +496,8 @@ def _edit(oo, x):
     kopts = parse_options(oo.name, rest[b + 1:], 2 + b)
     plan = plan_params(parms)
     check_plan(oo, plan)
+    if plan.tensors and i < n and getattr(oo, "sharded", False):
+        raise KError("opt: cannot add parameters to a group of a sharded optimizer (zero), only a new group")
     ops = _container_ops(oo, plan)
     if i == n:
         kw = C.to_torch(oo.name, kopts, base=oo.kdefaults, check=False)
@@ -564,7 +566,18 @@ def _restore_buffer(name, b, v, p, key):
         if not (_is_list(v) or type(v) is np.ndarray):
             raise KError("deque buffer: %s, expected list but given %s" % (key, kname(v)))
         return [None if e is None else to_tensor(e).to(p.device) for e in V.items(v)]
-    return to_tensor(v).to(p.device)
+    if qtype(v) in (10, 11, -10, -11):
+        raise KError("%s: numeric array expected, %s supplied" % (key, kname(v)))
+    t = to_tensor(v).to(p.device)
+    if b.torch in _PARAM_SHAPED and t.shape != p.shape:
+        raise KError("opt: size mismatch for buffer %s, expected %s, given %s"
+                     % (key, _sizes(p.shape), _sizes(t.shape)))
+    return t
+
+
+# torch.optim state buffers that always have their parameter's shape
+_PARAM_SHAPED = {"exp_avg", "exp_avg_sq", "max_exp_avg_sq", "sum", "square_avg", "momentum_buffer",
+                 "grad_avg", "acc_delta", "exp_inf"}
 
 
 def _restore(d, mptr):
@@ -623,6 +636,9 @@ def _restore(d, mptr):
             bufs = None
             if "buffers" in cols:
                 bd = cols["buffers"][i] if type(cols["buffers"]) is list else V.item(cols["buffers"], i)
+                if not (bd is None or isinstance(bd, KDict) or (_is_list(bd) and not bd)):
+                    raise KError("dictionary expected, %s given, unable to find parameter %s"
+                                 % (kname(bd), spec.buffers[0].name if spec.buffers else "buffers"))
                 if isinstance(bd, KDict) and len(bd.keys):
                     raw = dict(zip([str(k) for k in bd.keys], V.items(bd.values)))
                     tst = C.torch_state(name, raw)
@@ -1280,6 +1296,8 @@ options and decay 0. e.g. nodecay(o;`*.bias`layernorm`embed)."""
     oo = _optobj(find(x[0]))
     if oo is None:
         raise KError("nodecay: expecting optimizer or model, given " + kname(x[0]))
+    if getattr(oo, "sharded", False):
+        raise KError("nodecay: optimizer state is sharded (zero), use nodecay before zero")
     o = C.get(oo.name).option("decay")
     if o is None or isinstance(o.torch, tuple):
         raise KError("nodecay: %s optimizer has no decay option" % oo.name)
