@@ -10,7 +10,7 @@ import numpy as np
 
 from . import values as V
 from .errors import KError
-from .funcs import (ELIDED, Builtin, Composition, Derived, Lambda, Prim,
+from .funcs import (ELIDED, _elided, Builtin, Composition, Derived, Lambda, Prim,
                     Projection, V_UNSET, _Return, apply1, call)
 from .values import KDict, KFunc, KTable
 
@@ -362,7 +362,7 @@ def compile_paren(prim, ctx):
     def lst(env):
         vals = [f(env) for f in fs]
         vals.reverse()
-        if any(a is ELIDED for a in vals):
+        if _elided(vals):
             return _list_projection(vals)
         return V.collapse(vals)
     return lst

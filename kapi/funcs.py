@@ -10,6 +10,15 @@ from .values import KDict, KFunc, KTable
 ELIDED = object()   # an elided argument f[;x] (also an elided list item)
 
 
+def _elided(args):
+    """True if an argument is elided (a projection); a loop, not any() over
+    a generator: this runs on every call of a builtin."""
+    for a in args:
+        if a is ELIDED:
+            return True
+    return False
+
+
 class _Return(Exception):
     __slots__ = ("value",)
 
@@ -36,7 +45,7 @@ class Prim(KFunc):
 
     def call(self, args):
         n = len(args)
-        if any(a is ELIDED for a in args):
+        if _elided(args):
             return Projection(self, args)
         if n == 2 and self.dyad:
             return self.dyad(args[0], args[1])
@@ -80,7 +89,7 @@ class Builtin(KFunc):
     def call(self, args):
         n = len(args)
         if n == self.rank:
-            if any(a is ELIDED for a in args):
+            if _elided(args):
                 return Projection(self, args)
             return self.fn(*args)
         if n < self.rank:
@@ -211,7 +220,7 @@ class Derived(KFunc):
         return r
 
     def call(self, args):
-        if any(a is ELIDED for a in args):
+        if _elided(args):
             return Projection(self, args)
         if not isinstance(self.f, KFunc) and self.glyph in ("/:", "\\:") and len(args) == 1:
             # x/: is x sv, x\: is x vs (exposed infrastructure)
@@ -250,7 +259,7 @@ def call(f, args):
         return f.call(args)
     if type(f) is str:
         return call(_deref(f), args)
-    if any(a is ELIDED for a in args):
+    if _elided(args):
         args = [None if a is ELIDED else a for a in args]
     return index_depth(f, args)
 

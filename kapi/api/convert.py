@@ -141,11 +141,25 @@ def to_tensor(x, dtype=None, device=None):
     return r
 
 
+_SCALARS = None     # torch dtype -> numpy scalar type, for 0-d cpu tensors
+
+
+def _scalars(T):
+    global _SCALARS
+    _SCALARS = {T.float32: np.float32, T.float64: np.float64, T.int64: np.int64,
+                T.int32: np.int32, T.int16: np.int16, T.bool: np.bool_, T.uint8: np.uint8}
+    return _SCALARS
+
+
 def to_k(t):
     """The k value of tensor ``t`` (detached, on cpu)."""
     if t is None:
         return None
     T = torch()
+    # a loss (0-d float on the cpu) is the common case: one item() call
+    sc = (_SCALARS or _scalars(T)).get(t.dtype)
+    if sc is not None and t.dim() == 0 and t.layout is T.strided and t.device.type == "cpu":
+        return sc(t.detach().item())
     t = t.detach()
     if t.is_sparse:
         t = t.to_dense()

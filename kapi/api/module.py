@@ -821,7 +821,7 @@ def _device(m):
 
 def _inputs(m, args, what):
     """Tensors from forward inputs: tensor pointers, vectors, k arrays."""
-    dev = _device(m)
+    dev = False         # the module's device, looked up for the first k array
     if len(args) == 1 and type(args[0]) is list and len(args[0]) > 1 and all(is_ptr(a) for a in args[0]):
         args = args[0]
     out = []
@@ -829,6 +829,8 @@ def _inputs(m, args, what):
         obj = find(a)
         if obj is None:
             t = to_tensor(a)
+            if dev is False:
+                dev = _device(m)
             if dev is not None and t is not None and t.device != dev:
                 t = t.to(dev)
             out.append(t)
@@ -886,8 +888,11 @@ def run_forward(x, what, mode):
     try:
         if evalmode and was:
             m.train(False)
-        with T.set_grad_enabled(mode == "forward"):
-            y = _call_module(m, fm, ins, what)
+        if mode == "forward" and T.is_grad_enabled():
+            y = _call_module(m, fm, ins, what)      # no context manager: the common case
+        else:
+            with T.set_grad_enabled(mode == "forward"):
+                y = _call_module(m, fm, ins, what)
     finally:
         if evalmode and was:
             m.train(True)

@@ -21,6 +21,15 @@ from ..errors import KError
 from ..values import KDict, KTable, qtype
 from . import torch, verb
 from .convert import to_k, to_tensor
+from ..funcs import call
+
+
+def fast_step(opt, closure=None):
+    """optim.fast.step, imported on first use (it imports torch)."""
+    global fast_step
+    from .optim.fast import step
+    fast_step = step
+    return step(opt, closure)
 from .optim import catalog as C
 from .registry import (DictObj, Obj, TensorObj, VectorObj, find, is_ptr, kname,
                        new, registry)
@@ -878,7 +887,9 @@ ONSTEP = ("accumulate", "clipnorm", "clipp", "clipgroup", "clipvalue")
 
 
 def _needs_closure(name):
+    global _needs_closure
     from .optim.custom import needs_closure
+    _needs_closure = needs_closure          # the import once, not on every step
     return needs_closure(name)
 
 
@@ -960,8 +971,6 @@ def _peek_schedules(oo):
 
 
 def _step(oo, f):
-    from ..funcs import call
-    from .optim.fast import step as fast_step
     T = torch()
     ex = oo._extras
     if f is None and _needs_closure(oo.name):
@@ -1351,10 +1360,13 @@ def _reset_tensor(t, none):
 
 
 def _resetgrad(x, what, none):
-    from .module import ModuleObj
     obj = find(x)
     if obj is None:
         raise KError("%s: not implemented for %s" % (what, kname(x)))
+    if type(obj) is OptObj:            # the common case first
+        obj.opt.zero_grad(set_to_none=none)
+        return None
+    from .module import ModuleObj
     if isinstance(obj, TensorObj):
         _reset_tensor(obj.t, none)
     elif isinstance(obj, (VectorObj, DictObj)):
