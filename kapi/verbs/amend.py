@@ -195,8 +195,7 @@ def _amend_dict(d, i, rest, f, y, unary):
     if pos < n:
         cur = V.item(vals, pos) if V.is_list(vals) else index(vals, np.int64(pos))
         new = _amend(cur, rest, f, y, unary)
-        if type(vals) is np.ndarray and qtype(new) != -qtype(vals):
-            vals = V.as_list(vals)
+        # a typed vector of values keeps its type: q's 'type, as for x[i]:v
         return KDict(keys, _set_item(vals, pos, new) if V.is_list(vals) else vals)
     # a new key: upsert
     from ..funcs import null_like
@@ -209,6 +208,8 @@ def _amend_dict(d, i, rest, f, y, unary):
     nk = join(keys, V.enlist(i) if qtype(i) < 0 else [i])
     if type(vals) is np.ndarray and qtype(new) == -qtype(vals):
         nv = np.concatenate([vals, V.enlist(new)])
+    elif type(vals) is np.ndarray and len(vals):
+        raise KError("type")           # a typed vector of values keeps its type
     else:
         nv = V.as_list(vals) + [new]
         nv = V.collapse(nv) if len(nv) > 1 else nv
