@@ -197,7 +197,10 @@ def summary(x, memo=None):
     optimizer) appear once and are referred to by visit number after."""
     import numpy as np
     memo = {} if memo is None else memo
-    keep = []
+    # visited objects stay alive as long as the memo does: a temporary (a
+    # state dict copy, a densified tensor) freed between two summaries of one
+    # snapshot could hand its id to another and be taken for a reference
+    keep = memo.setdefault("keep", [])
 
     def walk(v, depth=0):
         if v is None or isinstance(v, (bool, int, str, bytes)):
