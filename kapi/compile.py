@@ -73,20 +73,26 @@ def host_error(exc):
     return KError("type")
 
 
+def raise_located(exc, ctx, pos):
+    """Re-raise an exception escaping a call at ``pos`` as a located q error
+    (a host error must not escape as a traceback)."""
+    if isinstance(exc, KError):
+        _locate(exc, ctx, pos)
+        raise exc
+    e = host_error(exc)
+    _locate(e, ctx, pos)
+    raise e from exc
+
+
 def guard(fn, ctx, pos):
     """Wrap a primitive call so an error gets this node's position."""
     def g(*a):
         try:
             return fn(*a)
-        except KError as e:
-            _locate(e, ctx, pos)
-            raise
         except _Return:
             raise
-        except Exception as exc:  # a host error must not escape as a traceback
-            e = host_error(exc)
-            _locate(e, ctx, pos)
-            raise e from exc
+        except Exception as exc:
+            raise_located(exc, ctx, pos)
     return g
 
 
@@ -256,15 +262,10 @@ def _postfix(ct, post, ctx):
         try:
             # a lambda (the common case) is called directly; call() does the rest
             return f.call(vals) if type(f) is Lambda else call(f, vals)
-        except KError as e:
-            _locate(e, ctx, fpos)
-            raise
         except _Return:
             raise
-        except Exception as exc:  # a host error must not escape as a traceback
-            e = host_error(exc)
-            _locate(e, ctx, fpos)
-            raise e from exc
+        except Exception as exc:
+            raise_located(exc, ctx, fpos)
     if len(args) == 3:
         a0, a1, a2 = args
 
@@ -276,15 +277,10 @@ def _postfix(ct, post, ctx):
             if type(f) is Lambda:
                 try:
                     return f.call(vals)
-                except KError as e:
-                    _locate(e, ctx, fpos)
-                    raise
                 except _Return:
                     raise
                 except Exception as exc:
-                    e = host_error(exc)
-                    _locate(e, ctx, fpos)
-                    raise e from exc
+                    raise_located(exc, ctx, fpos)
             return gcall(f, vals)
     return CT(NOUN, ap, fpos, ct.ast)
 
@@ -411,15 +407,10 @@ def guard_node(fn, ctx, pos):
     def g(env):
         try:
             return fn(env)
-        except KError as e:
-            _locate(e, ctx, pos)
-            raise
         except _Return:
             raise
         except Exception as exc:
-            e = host_error(exc)
-            _locate(e, ctx, pos)
-            raise e from exc
+            raise_located(exc, ctx, pos)
     return g
 
 
@@ -738,15 +729,10 @@ def _dyad(verb, left, right, ctx):
                     return uf(x, y, out=x)
                 try:
                     return op(x, y)
-                except KError as e:
-                    _locate(e, ctx, pos)
-                    raise
                 except _Return:
                     raise
                 except Exception as exc:
-                    e = host_error(exc)
-                    _locate(e, ctx, pos)
-                    raise e from exc
+                    raise_located(exc, ctx, pos)
             return dyad_prim
 
         def dyad_prim(env):
@@ -754,15 +740,10 @@ def _dyad(verb, left, right, ctx):
             x = lf(env)
             try:
                 return op(x, y)
-            except KError as e:
-                _locate(e, ctx, pos)
-                raise
             except _Return:
                 raise
             except Exception as exc:
-                e = host_error(exc)
-                _locate(e, ctx, pos)
-                raise e from exc
+                raise_located(exc, ctx, pos)
         return dyad_prim
     vf = verb.fn
     gcall = guard(call, ctx, pos)
@@ -895,13 +876,8 @@ def _assign(target, op, right, ctx):
                 nv = op_fn(cur, v)
                 if is_join:
                     _check_join_type(cur, nv)
-            except KError as e:
-                _locate(e, ctx, pos)
-                raise
             except Exception as exc:
-                e = host_error(exc)
-                _locate(e, ctx, pos)
-                raise e from exc
+                raise_located(exc, ctx, pos)
             put(env, nv)
             return nv
         return modassign
@@ -914,13 +890,8 @@ def _assign(target, op, right, ctx):
         try:
             cur = get(env)
             nv = amend_depth(cur, ix, fn, v)
-        except KError as e:
-            _locate(e, ctx, pos)
-            raise
         except Exception as exc:
-            e = host_error(exc)
-            _locate(e, ctx, pos)
-            raise e from exc
+            raise_located(exc, ctx, pos)
         put(env, nv)
         return v
     return iassign
