@@ -84,7 +84,11 @@ def _tensors(args, what):
     """(tensors, any pointer given) from loss inputs; k arrays go to the device of
     the first tensor pointer."""
     objs = [find(a) for a in args]
-    dev = next((o.t.device for o in objs if isinstance(o, TensorObj) and o.t is not None), None)
+    dev = None
+    for o in objs:
+        if isinstance(o, TensorObj) and o.t is not None:
+            dev = o.t.device
+            break
     out = []
     for a, o in zip(args, objs):
         if o is None:
@@ -98,9 +102,15 @@ def _tensors(args, what):
             out.append(o.t)
         else:
             raise KError("%s: expecting tensor or k array, given %s" % (what, o.cls))
-    if any(t is None for t in out):
-        raise KError("%s: undefined tensor given as input" % what)
-    return out, dev is not None or any(o is not None for o in objs)
+    for t in out:
+        if t is None:
+            raise KError("%s: undefined tensor given as input" % what)
+    if dev is not None:
+        return out, True
+    for o in objs:
+        if o is not None:
+            return out, True
+    return out, False
 
 
 def _calc(m, name, ins):
@@ -152,6 +162,11 @@ def loss(x):
     """loss`ce / loss(`ce;options..)  a loss module (types ce mse l1), returns an
 api-pointer; loss ptr / loss(ptr;flag)  its definition: dictionary module options;
 loss(ptr;output;target)  the loss as a tensor pointer."""
+    if type(x) is list and len(x) >= 3:         # loss(L;output;target): the hot form
+        obj = find(x[0])
+        if isinstance(obj, LossObj):
+            ins, _ = _tensors(x[1:], "loss")
+            return new(TensorObj(_calc(obj.module, obj.objtype(), ins)))
     if qtype(x) == -11:
         return new(LossObj(make_loss(str(x), [])))
     if qtype(x) == 11 and len(x):

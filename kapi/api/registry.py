@@ -201,11 +201,14 @@ class Registry:
 def registry(interp=None):
     """The registry of ``interp`` (default: the running interpreter)."""
     if interp is None:
-        interp = _current()
-    r = getattr(interp, "registry", None)
-    if r is None:
+        if not _RUNNING:
+            raise KError("nyi")
+        interp = _RUNNING[-1]
+    try:
+        return interp.registry          # once made (verbs call this on every use)
+    except AttributeError:
         r = interp.registry = Registry()
-    return r
+        return r
 
 
 def _current():
