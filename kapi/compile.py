@@ -389,18 +389,15 @@ def _column_spec(expr, ctx, k):
     terms = expr[1]
     if len(terms) >= 2 and terms[0][1][0] == "name" and not terms[0][2] and terms[1][1][0] == "colon":
         return terms[0][1][1], compile_expr(("expr", terms[2:]), ctx)
-    name = _implicit_name(terms) or ("x" if k == 0 else "x%d" % k)
+    name = _implicit_name(terms, ctx.interp.keyword_names) or ("x" if k == 0 else "x%d" % k)
     return name, compile_expr(expr, ctx)
 
 
-def _implicit_name(terms):
+def _implicit_name(terms, keyword_names):
     for t in reversed(terms):
-        if t[1][0] == "name" and t[1][1] not in KEYWORD_NAMES:
+        if t[1][0] == "name" and t[1][1] not in keyword_names:
             return t[1][1]
     return None
-
-
-KEYWORD_NAMES = set()
 
 
 def guard_node(fn, ctx, pos):

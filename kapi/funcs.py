@@ -1,6 +1,8 @@
 """Function values and application: primitives, lambdas, projections,
 compositions and the iterator-derived functions; `apply` and indexing."""
 
+import threading
+
 import numpy as np
 
 from . import values as V
@@ -241,10 +243,30 @@ def rank_of(f):
 # --------------------------------------------------------------------------
 # application and indexing
 
-def _deref(name):
+_LOCAL = threading.local()
+
+
+def running():
+    """The interpreter whose call is running in this thread (``'nyi`` if none).
+    Kept per thread (pushed by Interpreter._running), so two interpreters used
+    from two threads never see each other."""
+    stack = getattr(_LOCAL, "stack", None)
+    if not stack:
+        raise KError("nyi")
+    return stack[-1]
+
+
+def running_stack():
+    """This thread's stack of running interpreters (innermost last)."""
+    stack = getattr(_LOCAL, "stack", None)
+    if stack is None:
+        stack = _LOCAL.stack = []
+    return stack
+
+
+def _deref(name, interp=None):
     """A symbol applied as a function names a global (`f@x, `cls@\\:o)."""
-    from .verbs.keywords import _interp
-    it = _interp()
+    it = interp if interp is not None else running()
     v = it.globals.get(name)
     if v is None:
         v = it.keywords.get(name) or it.builtins.get(name)
@@ -253,12 +275,13 @@ def _deref(name):
     return v
 
 
-def call(f, args):
-    """Apply any k value to a Python list of arguments (bracket application)."""
+def call(f, args, interp=None):
+    """Apply any k value to a Python list of arguments (bracket application).
+    A symbol names a global of ``interp`` (default: the one running)."""
     if isinstance(f, KFunc):
         return f.call(args)
     if type(f) is str:
-        return call(_deref(f), args)
+        return call(_deref(f, interp), args)
     if _elided(args):
         args = [None if a is ELIDED else a for a in args]
     return index_depth(f, args)
@@ -369,8 +392,8 @@ def _write_handle(h, data, handle):
             lines = ["\n".join(lines) + "\n"]
     else:
         raise KError("type")
-    from .verbs.keywords import _INTERP
-    out = _INTERP[-1].out if (abs(h) == 1 and _INTERP) else (sys.stdout if abs(h) == 1 else sys.stderr)
+    stack = running_stack()
+    out = stack[-1].out if (abs(h) == 1 and stack) else (sys.stdout if abs(h) == 1 else sys.stderr)
     text = "".join(s + "\n" for s in lines) if h < 0 else "".join(lines)
     out.write(text)
     return handle

@@ -4,18 +4,46 @@
 import contextlib
 import io
 import sys
+import threading
 from collections import OrderedDict
 
 import numpy as np
 
 from . import values as V
-from .compile import KEYWORD_NAMES, Ctx, compile_expr, compile_seq
+from .compile import Ctx, compile_expr, compile_seq
 from .display import Settings, show, show_lines
 from .errors import KError, KExit
-from .funcs import Builtin, Prim, _Return
+from .funcs import Builtin, Prim, _Return, running_stack
+from .verbs.keywords import _INTERP  # shim: kapi.api still reads this; removed at merge
 
 
 _MISSING = object()
+
+# The recursion limit is the process's: it is raised while any interpreter
+# call runs (in any thread; each q call costs ~10 Python frames, and 3.11
+# keeps them off the C stack) and put back when the last one ends.
+_DEEP = 40000
+_limit_lock = threading.Lock()
+_limit_state = {"active": 0, "saved": None}
+
+
+def _raise_recursion_limit():
+    with _limit_lock:
+        st = _limit_state
+        if st["active"] == 0:
+            cur = sys.getrecursionlimit()
+            st["saved"] = cur
+            if cur < _DEEP:
+                sys.setrecursionlimit(_DEEP)
+        st["active"] += 1
+
+
+def _restore_recursion_limit():
+    with _limit_lock:
+        st = _limit_state
+        st["active"] -= 1
+        if st["active"] == 0:
+            sys.setrecursionlimit(st["saved"])
 
 
 class _Code:
@@ -64,11 +92,9 @@ class Interpreter:
         self.builtins = {}
         self.depth = 0
         self.max_depth = 2000     # q call depth before 'stack
-        if sys.getrecursionlimit() < 40000:
-            # each q call costs ~10 Python frames; 3.11 keeps them off the C stack
-            sys.setrecursionlimit(40000)
         self.sqlstack = []
         self.settings = Settings()
+        self.rng = np.random.default_rng(42)   # roll/deal/rand; \\S n reseeds it
         self.out = sys.stdout
         self.err = sys.stderr
         self.args = []
@@ -80,7 +106,7 @@ class Interpreter:
         for name, (fn, rank, infix) in keywords.items():
             b = fn if isinstance(fn, Builtin) else Builtin(name, fn, rank, infix)
             self.keywords[name] = b
-        KEYWORD_NAMES.update(self.keywords)
+        self.keyword_names = frozenset(self.keywords)
         self.reserved = set(self.keywords)
         self.kunary = {g: Prim(g + ":", monads[g]) for g in monads}
         self._cache = OrderedDict()
@@ -109,21 +135,34 @@ class Interpreter:
 
     @contextlib.contextmanager
     def _running(self):
-        """Mark this interpreter as the running one for the verbs. Re-entered
-        from Python code that q code called (a Python callable calling
-        q(...)), it keeps the outer evaluation's depth and qSQL stack."""
-        from .verbs.keywords import _INTERP
-        nested = any(i is self for i in _INTERP)
+        """Mark this interpreter as the running one in this thread for the
+        verbs, with numpy's error state quiet (q gives inf/nan, not warnings)
+        and room for deep q recursion, both only while the call runs.
+        Re-entered from Python code that q code called (a Python callable
+        calling q(...)), it keeps the outer evaluation's depth and qSQL stack."""
+        stack = running_stack()
+        outer = not stack       # this thread runs no interpreter yet
+        nested = any(i is self for i in stack)
         depth = self.depth
-        _INTERP.append(self)
+        stack.append(self)
+        _INTERP.append(self)  # shim: kapi.api still reads this; removed at merge
         if not nested:
             self.depth = 0
+        if outer:
+            _raise_recursion_limit()
         try:
-            yield
+            if outer:
+                with np.errstate(all="ignore"):
+                    yield
+            else:
+                yield
         except RecursionError:
             raise KError("stack") from None
         finally:
-            _INTERP.pop()
+            if outer:
+                _restore_recursion_limit()
+            _INTERP.remove(self)  # shim (see above); one entry of this interpreter
+            stack.pop()
             if nested:
                 self.depth = depth
             else:

@@ -45,9 +45,8 @@ def system_command(interp, cmd):
         interp.settings.precision = min(p, 17)
         return None
     if name == "S":
-        from .random import seed
         if rest:
-            seed(int(rest))
+            interp.rng = np.random.default_rng(int(rest))
         return None
     if name == "l":
         if not rest:

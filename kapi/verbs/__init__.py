@@ -9,11 +9,6 @@ registries when it starts.
 * ``@keyword(name, rank, infix=False)``: a q keyword (``til``, ``in``...).
 """
 
-import numpy as np
-
-np.seterr(all="ignore")
-import warnings as _warnings
-_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"(numpy|kapi)\..*")
 
 MONADS = {}
 DYADS = {}

@@ -84,7 +84,7 @@ def dot4(x, i, f, y):
 def _amend_global(name, path, f, y, unary):
     """@[`x;..] / .[`x;..]: amend the global x by name; returns `x. The new
     value is computed first, so a failing amend leaves x as it was."""
-    from .keywords import _interp
+    from ..funcs import running as _interp
     it = _interp()
     if name.startswith(":"):
         raise KError("nyi")

@@ -671,7 +671,7 @@ def internal(n, y, is_null=False):
     it; -3!x the one-line form as a string; -8!x / -9!x serialize and
     deserialize (q IPC bytes)."""
     from ..display import s1
-    from .keywords import _interp
+    from ..funcs import running as _interp
     if is_null:
         it = _interp()
         it.write(s1(y, it.settings.precision) + "\n")

@@ -265,7 +265,6 @@ def value(x):
     t = qtype(x)
     if t == 99:
         return x.values
-    interp = value.__self__ if hasattr(value, "__self__") else None
     if t == 10 or t == -10:
         it = _interp()
         return it.eval(V.pystr(x))
@@ -297,13 +296,10 @@ def value(x):
 
 monad(".")(value)
 
+# shim: kapi.api still reads this; removed at merge
 _INTERP = []
 
-
-def _interp():
-    if not _INTERP:
-        raise KError("nyi")
-    return _INTERP[-1]
+from ..funcs import running as _interp  # noqa: E402  (this thread's running interpreter)
 
 
 @keyword("get")
@@ -1191,10 +1187,9 @@ def rand(x):
 
 def roll(x, y):
     """n?y  n random picks (roll) from til y or list y; -n?y deals (no repeats)."""
-    from ..random import rng
     n = int(x)
     ty = qtype(y)
-    g = rng()
+    g = _interp().rng
     if n == V.NULL_INT.get(-qtype(x)):
         n = -(int(y) if ty in (-7, -6, -5) else V.count(y))  # 0N?x: a permutation
     V.check_size(abs(n))
@@ -1334,6 +1329,21 @@ def _window(x, n):
     return out
 
 
+def _window_stats(w):
+    """(mean, standard deviation) of each window row, nulls ignored, as
+    numpy's nanmean/nanstd compute them (0 non-null items give 0n) but
+    without their RuntimeWarnings, so no process-wide warning filter is needed."""
+    mask = np.isnan(w)
+    arr = np.where(mask, 0.0, w)
+    cnt = np.sum(~mask, axis=1, dtype=np.intp, keepdims=True)
+    with np.errstate(all="ignore"):
+        avg = np.true_divide(np.sum(arr, axis=1, keepdims=True), cnt)
+        d = np.where(mask, 0.0, arr - avg)
+        var = np.true_divide(np.sum(d * d, axis=1), cnt[:, 0])
+    var[cnt[:, 0] <= 0] = np.nan
+    return avg[:, 0], np.sqrt(var)
+
+
 @keyword("msum", 2, infix=True)
 @_columnwise
 def msum(n, x):
@@ -1366,8 +1376,7 @@ def mcount(n, x):
 def mavg(n, x):
     """n mavg x  averages of the last n items (nulls ignored)."""
     w = _window(x, _int(n))
-    with np.errstate(all="ignore"):
-        return np.nanmean(w, axis=1) if w.size else np.empty(0)
+    return _window_stats(w)[0] if w.size else np.empty(0)
 
 
 @keyword("mmax", 2, infix=True)
@@ -1398,8 +1407,7 @@ def mmin(n, x):
 def mdev(n, x):
     """n mdev x  standard deviations of the last n items."""
     w = _window(x, _int(n))
-    with np.errstate(all="ignore"):
-        return np.nanstd(w, axis=1) if w.size else np.empty(0)
+    return _window_stats(w)[1] if w.size else np.empty(0)
 
 
 @keyword("avgs")

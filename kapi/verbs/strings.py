@@ -32,16 +32,9 @@ _NYI_CODES = {2, 12, 13, 14, 15, 16, 17, 18, 19}
 
 def _precision():
     """The running interpreter's \\P precision (7 when there is none)."""
-    try:
-        from .keywords import _INTERP
-    except ImportError:  # pragma: no cover - keywords is being written
-        return DEFAULT_PRECISION
-    if _INTERP:
-        try:
-            return _INTERP[-1].settings.precision
-        except AttributeError:  # pragma: no cover
-            return DEFAULT_PRECISION
-    return DEFAULT_PRECISION
+    from ..funcs import running_stack
+    stack = running_stack()
+    return stack[-1].settings.precision if stack else DEFAULT_PRECISION
 
 
 # --------------------------------------------------------------------------

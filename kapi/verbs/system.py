@@ -10,10 +10,7 @@ from ..values import qtype
 from . import dyad, keyword
 
 
-def _interp():
-    from .keywords import _interp as it
-    return it()
-
+from ..funcs import running as _interp
 
 def file_path(interp, handle):
     """OS path of a file symbol `:path (relative to the working directory)."""

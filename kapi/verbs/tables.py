@@ -494,7 +494,7 @@ def upsert_value(t, y):
 
 def _running():
     """The interpreter evaluating the current line (for call-by-name globals)."""
-    from .keywords import _interp
+    from ..funcs import running as _interp
     return _interp()
 
 
