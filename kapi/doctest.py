@@ -120,10 +120,12 @@ def mask_addresses(lines):
 
 def _run_python(path, start, src, ns):
     """Run one Python block; None, or the failure report."""
-    code = compile("\n" * (start - 1) + src, path, "exec")
     try:
+        code = compile("\n" * (start - 1) + src, path, "exec")
         with contextlib.redirect_stdout(io.StringIO()):
             exec(code, ns)
+    except KeyboardInterrupt:
+        raise
     except BaseException as e:     # SystemExit too: a doc block must not end the run
         tb = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == path]
         where = tb[-1].lineno if tb else start

@@ -40,8 +40,8 @@ def _doctest(path, cwd):
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    """`kapi --doctest` of every doc, the processes a core each at a time
-    (most of each one's time is importing torch)."""
+    """`kapi --doctest` of every doc, one process per core at a time (most
+    of each one's time is importing torch)."""
     dirs = {p: tmp_path_factory.mktemp("doc") for p in RUN}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
         futs = {p: ex.submit(_doctest, p, dirs[p]) for p in RUN}
@@ -127,6 +127,11 @@ def test_a_failing_python_block_fails(tmp_path):
     p, n, fails, out = _run(tmp_path, "text\n\n```python\nx = 1\n1/0\n```\n")
     assert (p, n, fails) == (0, 1, ["t.md:4"])
     assert "t.md:5" in out and "ZeroDivisionError" in out
+
+
+def test_a_python_syntax_error_fails(tmp_path):
+    p, n, fails, out = _run(tmp_path, "```python\nx = (\n```\n\n```\nq)1+1\n2\n```\n")
+    assert (p, n, fails) == (1, 1, ["t.md:2"]) and "SyntaxError" in out
 
 
 def test_no_test_marker_skips_only_the_next_block(tmp_path):
