@@ -565,6 +565,31 @@ def compile_lambda(prim, ctx, prefix=None):
     return lambda env: lam
 
 
+def lambda_from_source(interp, src):
+    """The lambda whose source text is ``src``, compiled and never run: how a
+    function stored in a file or in ``-9!`` bytes is read back.  ``src``
+    must be exactly one lambda (white space around it aside); anything else
+    (an application, an assignment, several statements, a system command) is
+    ``'type``: reading data must not run code."""
+    from .parse import parse
+    if not isinstance(src, str) or not src.strip().startswith("{"):
+        raise KError("type: a stored function must be the source of one lambda")
+    try:
+        try:
+            exprs = parse(src)
+        except KError as e:
+            raise KError("type: a stored function's source does not parse ('%s)" % e.name) from None
+        if len(exprs) != 1:
+            raise KError("type: a stored function must be the source of one lambda")
+        terms = exprs[0][1]
+        if len(terms) != 1 or terms[0][1][0] != "lambda" or terms[0][2]:
+            raise KError("type: a stored function must be the source of one lambda")
+        make = compile_lambda(terms[0][1], Ctx(interp, src))
+    except RecursionError:
+        raise KError("stack") from None
+    return make(None)     # the closure of a lambda term only returns the Lambda
+
+
 def compile_lambda_body(body, ctx):
     if len(body) == 1 and not body[0][1]:
         return lambda env: None

@@ -11,6 +11,7 @@ import numpy as np
 from . import values as V
 from .compile import KEYWORD_NAMES, Ctx, compile_expr, compile_seq
 from .display import Settings, show, show_lines
+from .caps import Caps
 from .errors import KError, KExit
 from .funcs import Builtin, Prim, _Return
 
@@ -55,11 +56,17 @@ class Interpreter:
     42
     """
 
-    def __init__(self, allow_system=True, allow_files=True):
+    def __init__(self, allow_system=True, allow_files=True, allow_env=True, allow_exit=True,
+                 allow_net=True, sandbox=False):
+        """``sandbox=True`` blocks every capability (files, system, env, exit,
+        net: :mod:`kapi.caps`); the ``allow_*`` flags block one each."""
         from .verbs import load_all
         monads, dyads, triads, tetrads, keywords = load_all()
-        self.allow_system = allow_system
-        self.allow_files = allow_files
+        allowed = {"files": allow_files, "system": allow_system, "env": allow_env,
+                   "exit": allow_exit, "net": allow_net}
+        self.caps = Caps([] if not sandbox and all(allowed.values()) else
+                         [c for c, ok in allowed.items() if sandbox or not ok])
+        self.sandbox = bool(sandbox)
         self.globals = {}
         self.builtins = {}
         self.depth = 0
@@ -78,7 +85,7 @@ class Interpreter:
         self.prims[":"] = Prim(":", lambda x: x, lambda x, y: y)
         self.keywords = {}
         for name, (fn, rank, infix) in keywords.items():
-            b = fn if isinstance(fn, Builtin) else Builtin(name, fn, rank, infix)
+            b = fn if isinstance(fn, Builtin) else Builtin(name, self.caps.guard(fn), rank, infix)
             self.keywords[name] = b
         KEYWORD_NAMES.update(self.keywords)
         self.reserved = set(self.keywords)
@@ -88,6 +95,14 @@ class Interpreter:
             b.interp = self
         from .api import install
         install(self)
+
+    @property
+    def allow_files(self):
+        return self.caps.allows("files")
+
+    @property
+    def allow_system(self):
+        return self.caps.allows("system")
 
     # ------------------------------------------------------------------
     def _compile(self, src):

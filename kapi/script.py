@@ -4,6 +4,7 @@ import os
 
 from .display import s1
 from .errors import KError
+from .files import read_regular
 
 
 def chunks(text):
@@ -46,10 +47,9 @@ def load_script(interp, path, echo=True):
     if not os.path.exists(path) and os.path.exists(path + ".q"):
         path = path + ".q"
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except OSError as e:
-        raise KError(path + ". OS reports: " + (e.strerror or str(e))) from None
+        text = read_regular(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise KError(path + ": not UTF-8 text") from None
     run_script_text(interp, text, path, echo)
 
 

@@ -64,7 +64,7 @@ def install(interp):
     """Make every k-api verb visible to q code run by ``interp``."""
     from ..funcs import Builtin
     for name, (fn, rank) in load_all().items():
-        b = Builtin(name, _guard(name, fn), rank)
+        b = Builtin(name, _guard(name, interp.caps.guard(fn)), rank)
         b.interp = interp
         interp.builtins[name] = b
     return interp
