@@ -626,8 +626,14 @@ def write_file(path, x):
     directory, is flushed and fsync'ed, and then renamed over the target, so
     the target holds either its old content or the complete new content.
     """
-    path = os.fspath(path)
     chunks = _encode(x)           # serialization errors leave the disk alone
+    write_bytes(path, [FILE_MAGIC] + chunks)
+
+
+def write_bytes(path, chunks):
+    """Write the bytes-like ``chunks`` to ``path`` atomically (as ``set``
+    does: a temporary beside the target, fsync, rename)."""
+    path = os.fspath(path)
     d, base = os.path.split(os.path.abspath(path))
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) \
         | getattr(os, "O_CLOEXEC", 0)
@@ -645,7 +651,6 @@ def write_file(path, x):
         raise KError("%s. OS reports: cannot create temporary file" % path)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(FILE_MAGIC)
             for c in chunks:
                 f.write(c)
             f.flush()
@@ -682,12 +687,13 @@ _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTT
                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
 
 
-def read_regular(path):
+def read_regular(path, offset=0, length=None):
     """The bytes of the regular file at ``path``: what every file reader
     (get, \\l, read0, read1, 0:, 1:) reads through. A directory, device,
     FIFO or socket is refused before a byte is read (opening does not block:
     O_NONBLOCK), at most the size the file had when opened is read, and that
-    size must pass the workspace limit ('wsfull)."""
+    size must pass the workspace limit ('wsfull). ``offset``/``length``
+    read a part only (read0/read1 of a file descriptor (f;o;n))."""
     path = os.fspath(path)
     try:
         fd = os.open(path, _OPEN_FLAGS)
@@ -701,8 +707,12 @@ def read_regular(path):
                     "not a regular file (a device)" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
                     else "not a regular file")
             raise KError("%s. OS reports: %s" % (path, kind))
-        size = st.st_size
+        size = max(st.st_size - offset, 0)
+        if length is not None:
+            size = min(size, length)
         check_size(size, 1)
+        if offset:
+            os.lseek(fd, offset, os.SEEK_SET)
         buf = bytearray(size)
         view = memoryview(buf)
         got = 0

@@ -81,7 +81,9 @@ class Interpreter:
         self.args = []
         self.script_dir = None
         glyphs = set(monads) | set(dyads)
-        self.prims = {g: Prim(g, monads.get(g), dyads.get(g), triads.get(g), tetrads.get(g)) for g in glyphs}
+        guard = self.caps.guard
+        self.prims = {g: Prim(g, guard(monads.get(g)), guard(dyads.get(g)), guard(triads.get(g)),
+                              guard(tetrads.get(g))) for g in glyphs}
         self.prims[":"] = Prim(":", lambda x: x, lambda x, y: y)
         self.keywords = {}
         for name, (fn, rank, infix) in keywords.items():
@@ -89,7 +91,7 @@ class Interpreter:
             self.keywords[name] = b
         KEYWORD_NAMES.update(self.keywords)
         self.reserved = set(self.keywords)
-        self.kunary = {g: Prim(g + ":", monads[g]) for g in monads}
+        self.kunary = {g: Prim(g + ":", guard(monads[g])) for g in monads}
         self._cache = OrderedDict()
         for name, b in self.keywords.items():
             b.interp = self
