@@ -16,7 +16,7 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, qtype
-from . import torch, verb
+from . import CALLER, torch, verb
 
 
 # --------------------------------------------------------------------------
@@ -199,11 +199,12 @@ class Registry:
 
 
 def registry(interp=None):
-    """The registry of ``interp`` (default: the running interpreter)."""
+    """The registry of ``interp`` (default: the interpreter whose k-api verb is
+    running in this thread, see :data:`kapi.api.CALLER`)."""
     if interp is None:
-        if not _RUNNING:
+        interp = _CALLER()
+        if interp is None:
             raise KError("nyi")
-        interp = _RUNNING[-1]
     try:
         return interp.registry          # once made (verbs call this on every use)
     except AttributeError:
@@ -212,12 +213,13 @@ def registry(interp=None):
 
 
 def _current():
-    if not _RUNNING:
+    it = _CALLER()
+    if it is None:
         raise KError("nyi")
-    return _RUNNING[-1]
+    return it
 
 
-from ..verbs.keywords import _INTERP as _RUNNING  # noqa: E402  (the running interpreters)
+_CALLER = CALLER.get
 
 
 # --------------------------------------------------------------------------

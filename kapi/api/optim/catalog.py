@@ -178,6 +178,10 @@ def _nesterov(o):
 # --------------------------------------------------------------------------
 # the catalogue
 
+# One catalogue per process, deliberately: an optimizer kind is code (a class
+# and its option rows), like an imported module, so kapi.register_optimizer
+# makes it known to every interpreter; optimizer objects themselves live in
+# one interpreter's registry.  (docs/optimizers.md, "Custom optimizers")
 CATALOG = {}
 _SETTINGS = set()
 
