@@ -38,14 +38,15 @@ class Scope:
 class Ctx:
     """What a closure needs to know about where it was compiled."""
 
-    __slots__ = ("interp", "frame", "shift", "scope", "sql")
+    __slots__ = ("interp", "frame", "shift", "scope", "sql", "origin")
 
-    def __init__(self, interp, frame, shift=0, scope=None, sql=False):
+    def __init__(self, interp, frame, shift=0, scope=None, sql=False, origin=None):
         self.interp = interp
         self.frame = frame      # the source text shown in an error's frame line
         self.shift = shift      # offset of this text's positions inside frame
         self.scope = scope
         self.sql = sql
+        self.origin = origin    # (file, first line, statement text) of script code
 
 
 def _locate(e, ctx, pos):
@@ -554,7 +555,11 @@ def compile_lambda(prim, ctx, prefix=None):
     scope = Scope(names)
     # positions inside a lambda are relative to the whole line; the frame shown is the lambda text
     frame = (prefix or "") + text
-    lctx = Ctx(interp, frame, shift=(len(prefix) if prefix else 0) - pos, scope=scope)
+    origin = ctx.origin
+    if origin is not None:      # defined in a script: its frame names file and line
+        path, line, stmt = origin
+        frame = "%s:%d: %s" % (path, line + stmt.count("\n", 0, pos), frame)
+    lctx = Ctx(interp, frame, shift=len(frame) - len(text) - pos, scope=scope, origin=origin)
     bodyf = compile_lambda_body(body, lctx)
     nslots = len(names)
     lam = Lambda(rank, nslots, bodyf, text, interp)

@@ -107,19 +107,20 @@ class Interpreter:
         return self.caps.allows("system")
 
     # ------------------------------------------------------------------
-    def _compile(self, src):
-        code = self._cache.get(src)
+    def _compile(self, src, origin=None):
+        key = src if origin is None else (src, origin[0], origin[1])
+        code = self._cache.get(key)
         if code is not None:
-            self._cache.move_to_end(src)
+            self._cache.move_to_end(key)
             return code
         from .parse import parse
         exprs = parse(src)
-        ctx = Ctx(self, src)
+        ctx = Ctx(self, src, origin=None if origin is None else (origin[0], origin[1], src))
         fn = compile_seq(exprs, ctx)
         last = exprs[-1]
         quiet = (not last[1]) or _is_assignment(last)
         code = _Code(fn, quiet)
-        self._cache[src] = code
+        self._cache[key] = code
         if len(self._cache) > 512:
             self._cache.popitem(last=False)
         return code
@@ -147,9 +148,10 @@ class Interpreter:
                 self.depth = 0
                 self.sqlstack.clear()
 
-    def run(self, src):
-        """Evaluate q source; returns (value, quiet)."""
-        code = self._compile(src)
+    def run(self, src, origin=None):
+        """Evaluate q source; returns (value, quiet). ``origin`` is
+        (file, line) for script code: its lambdas' error frames name them."""
+        code = self._compile(src, origin)
         with self._running():
             try:
                 return code.fn(None), code.quiet

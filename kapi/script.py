@@ -60,7 +60,7 @@ def run_script_text(interp, text, path="", echo=True):
                 from .system import system_command
                 v = system_command(interp, src[1:])
                 continue
-            v, quiet = interp.run(src)
+            v, quiet = interp.run(src, (path, lineno) if path else None)
         except KError as e:
             if e.frame is not None and not getattr(e, "_scripted", False):
                 e.frame = "%s:%d: %s" % (path, lineno, e.frame) if e.depth == 0 else e.frame
