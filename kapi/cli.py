@@ -41,6 +41,10 @@ def main(argv=None):
                 return 1
         except KExit as e:
             return e.code
+        except KeyboardInterrupt:       # Ctrl-C: q's 'stop, never a traceback
+            print(dist.tag("'stop"), file=sys.stderr)
+            if not ns.interactive:
+                return 1
         if not ns.interactive:
             return 0
     from .repl_entry import run_repl

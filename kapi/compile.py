@@ -38,14 +38,15 @@ class Scope:
 class Ctx:
     """What a closure needs to know about where it was compiled."""
 
-    __slots__ = ("interp", "frame", "shift", "scope", "sql")
+    __slots__ = ("interp", "frame", "shift", "scope", "sql", "origin")
 
-    def __init__(self, interp, frame, shift=0, scope=None, sql=False):
+    def __init__(self, interp, frame, shift=0, scope=None, sql=False, origin=None):
         self.interp = interp
         self.frame = frame      # the source text shown in an error's frame line
         self.shift = shift      # offset of this text's positions inside frame
         self.scope = scope
         self.sql = sql
+        self.origin = origin    # (file, first line, statement text) of script code
 
 
 def _locate(e, ctx, pos):
@@ -551,7 +552,11 @@ def compile_lambda(prim, ctx, prefix=None):
     scope = Scope(names)
     # positions inside a lambda are relative to the whole line; the frame shown is the lambda text
     frame = (prefix or "") + text
-    lctx = Ctx(interp, frame, shift=(len(prefix) if prefix else 0) - pos, scope=scope)
+    origin = ctx.origin
+    if origin is not None:      # defined in a script: its frame names file and line
+        path, line, stmt = origin
+        frame = "%s:%d: %s" % (path, line + stmt.count("\n", 0, pos), frame)
+    lctx = Ctx(interp, frame, shift=len(frame) - len(text) - pos, scope=scope, origin=origin)
     bodyf = compile_lambda_body(body, lctx)
     nslots = len(names)
     lam = Lambda(rank, nslots, bodyf, text, interp)
@@ -560,6 +565,31 @@ def compile_lambda(prim, ctx, prefix=None):
     if rank == 0:
         lam.rank = 0
     return lambda env: lam
+
+
+def lambda_from_source(interp, src):
+    """The lambda whose source text is ``src``, compiled and never run: how a
+    function stored in a file or in ``-9!`` bytes is read back.  ``src``
+    must be exactly one lambda (white space around it aside); anything else
+    (an application, an assignment, several statements, a system command) is
+    ``'type``: reading data must not run code."""
+    from .parse import parse
+    if not isinstance(src, str) or not src.strip().startswith("{"):
+        raise KError("type: a stored function must be the source of one lambda")
+    try:
+        try:
+            exprs = parse(src)
+        except KError as e:
+            raise KError("type: a stored function's source does not parse ('%s)" % e.name) from None
+        if len(exprs) != 1:
+            raise KError("type: a stored function must be the source of one lambda")
+        terms = exprs[0][1]
+        if len(terms) != 1 or terms[0][1][0] != "lambda" or terms[0][2]:
+            raise KError("type: a stored function must be the source of one lambda")
+        make = compile_lambda(terms[0][1], Ctx(interp, src))
+    except RecursionError:
+        raise KError("stack") from None
+    return make(None)     # the closure of a lambda term only returns the Lambda
 
 
 def compile_lambda_body(body, ctx):

@@ -47,8 +47,11 @@ def kerr(name):
     return KError(name)
 
 
-class KExit(BaseException):
-    """Raised by ``exit n`` / ``\\\\``: the host decides what to do with it."""
+class KExit(SystemExit):
+    """Raised by ``exit n`` / ``\\\\``: a :class:`SystemExit` carrying status
+    ``code``. Uncaught, it ends a Python host as ``sys.exit(n)`` would; a host
+    that must outlive its q code catches it (``except kapi.KExit``), and a
+    sandboxed interpreter never raises it (``exit`` is a q ``'access`` error)."""
 
     def __init__(self, code=0):
         super().__init__(code)

@@ -28,12 +28,14 @@ stack.
 
 import os
 import secrets
+import stat
 import struct
 
 import numpy as np
 
 from .errors import KError
-from .values import KDict, KFunc, KTable, count, qtype
+from .funcs import ELIDED as _ELIDED, Composition, Lambda, Projection
+from .values import KDict, KFunc, KTable, check_size, count, qtype
 
 __all__ = ["serialize", "deserialize", "to_ipc", "from_ipc", "write_file",
            "read_file", "read_bytes", "FILE_MAGIC", "MAX_DEPTH"]
@@ -233,10 +235,33 @@ def _encode(x):
             push((v.values, d + 1))
             push((v.keys, d + 1))
         elif isinstance(v, KFunc):
-            _lambda(v, out)
+            parts = _function_parts(v)
+            if parts is None:
+                _lambda(v, out)
+            else:
+                if d >= MAX_DEPTH:
+                    raise KError("nesting too deep to serialize")
+                out.append(struct.pack("<Bi", parts[0], len(parts[1])))
+                work.extend([(e, d + 1) for e in reversed(parts[1])])
+        elif v is _ELIDED:
+            out.append(b"\x65\xff")
         else:
             _atom(v, out)
     return out
+
+
+def _function_parts(f):
+    """(type byte, items) of a projection (104: the function, then its
+    arguments, elided ones as 101 255) or a composition (105: its two
+    functions); None for a lambda. Other functions cannot be stored."""
+    if isinstance(f, Projection):
+        args = list(f.args)
+        while args and args[-1] is _ELIDED:     # q stores f[1] of {x+y} as (f;1)
+            args.pop()
+        return 104, [f.f] + args
+    if isinstance(f, Composition):
+        return 105, [f.f, f.g]
+    return None
 
 
 def _size(chunks):
@@ -262,7 +287,7 @@ def to_ipc(x, msgtype=0):
 # ==========================================================================
 # decoding
 
-_LIST, _DICT, _TABLE = 0, 1, 2
+_LIST, _DICT, _TABLE, _PROJ, _COMP = 0, 1, 2, 3, 4
 
 
 class _Decoder:
@@ -402,6 +427,12 @@ class _Decoder:
                 self.attr()
                 self._push(stack, [_TABLE, 1, []])
                 continue
+            elif t == 104 or t == 105:
+                n = self.count(2)
+                if t == 104 and not 1 <= n <= 9 or t == 105 and n != 2:
+                    raise _corrupt("%s of %d items" % (_NAMES[t], n))
+                self._push(stack, [_PROJ if t == 104 else _COMP, n, []])
+                continue
             # ---- leaves ----
             elif t < 0:
                 value = self.leaf_atom(t)
@@ -412,9 +443,13 @@ class _Decoder:
                 self.attr()
                 value = self.array(t, self.count(_STORAGE[t][1]))
             elif t == 101:
-                if self.byte() != 0:
+                b = self.byte()
+                if b == 255 and stack and stack[-1][0] == _PROJ and stack[-1][2]:
+                    value = _ELIDED         # an elided argument of a projection
+                elif b != 0:
                     raise KError("type")    # a primitive: not representable
-                value = None
+                else:
+                    value = None
             elif t == 100:
                 value = self.lambda_()
             else:
@@ -439,6 +474,8 @@ class _Decoder:
         kind, _, got = fr
         if kind == _LIST:
             return got
+        if kind == _PROJ or kind == _COMP:
+            return _function(kind, got)
         if kind == _DICT:
             k, v = got
             if not (_is_listy(k) and _is_listy(v)):
@@ -457,6 +494,24 @@ class _Decoder:
         if cols and any(len(c) != len(cols[0]) for c in cols):
             raise _corrupt("table columns differ in length")
         return KTable(d.keys.tolist(), cols)
+
+
+def _function(kind, got):
+    """A projection or composition read back: only of functions that were
+    themselves read back (lambdas, projections, compositions): building it
+    calls nothing."""
+    fns = got[:1] if kind == _PROJ else got
+    for f in fns:
+        if not isinstance(f, (Lambda, Projection, Composition)):
+            raise KError("type")
+    if kind == _COMP:
+        return Composition(got[0], got[1])
+    f, args = got[0], got[1:]
+    if isinstance(f, Lambda):
+        if len(args) > max(f.rank, 1):
+            raise KError("rank")
+        args += [_ELIDED] * (f.rank - len(args))
+    return Projection(f, args)
 
 
 def _as_buffer(b):
@@ -529,6 +584,41 @@ def _fsync_dir(d):
         os.close(fd)
 
 
+def _tmp_prefix(base):
+    return ".%s.kapi-" % base
+
+
+def _remove_stale(d, base):
+    """Remove temporaries that an earlier write to the same target left when
+    its process died (named .<target>.kapi-<pid>-<random>.tmp): those
+    whose process no longer exists."""
+    prefix = _tmp_prefix(base)
+    try:
+        names = [n for n in os.listdir(d) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for n in names:
+        pid = n[len(prefix):].split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        try:
+            os.unlink(os.path.join(d, n))
+        except OSError:
+            pass
+
+
+def _alive(pid):
+    if pid == os.getpid() or os.name == "nt":   # (signal 0 is not a probe on Windows)
+        return True        # this process's own write in progress (another thread)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True        # exists, owned by someone else
+    return True
+
+
 def write_file(path, x):
     """Write x as kdb+ would with ``set`` (``0xff01`` + serialized object).
 
@@ -536,13 +626,20 @@ def write_file(path, x):
     directory, is flushed and fsync'ed, and then renamed over the target, so
     the target holds either its old content or the complete new content.
     """
-    path = os.fspath(path)
     chunks = _encode(x)           # serialization errors leave the disk alone
+    write_bytes(path, [FILE_MAGIC] + chunks)
+
+
+def write_bytes(path, chunks):
+    """Write the bytes-like ``chunks`` to ``path`` atomically (as ``set``
+    does: a temporary beside the target, fsync, rename)."""
+    path = os.fspath(path)
     d, base = os.path.split(os.path.abspath(path))
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) \
         | getattr(os, "O_CLOEXEC", 0)
+    _remove_stale(d, base)
     for _ in range(100):
-        tmp = os.path.join(d, ".%s.%s.tmp" % (base, secrets.token_hex(6)))
+        tmp = os.path.join(d, "%s%d-%s.tmp" % (_tmp_prefix(base), os.getpid(), secrets.token_hex(6)))
         try:
             fd = os.open(tmp, flags, 0o666)
             break
@@ -554,7 +651,6 @@ def write_file(path, x):
         raise KError("%s. OS reports: cannot create temporary file" % path)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(FILE_MAGIC)
             for c in chunks:
                 f.write(c)
             f.flush()
@@ -587,15 +683,56 @@ def _read_mapped(b):
     return d.array(t, n)
 
 
-def read_file(path, lambda_factory=None):
-    """The k value in a file written by ``set`` (or holding an IPC message)."""
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+
+def read_regular(path, offset=0, length=None):
+    """The bytes of the regular file at ``path``: what every file reader
+    (get, \\l, read0, read1, 0:, 1:) reads through. A directory, device,
+    FIFO or socket is refused before a byte is read (opening does not block:
+    O_NONBLOCK), at most the size the file had when opened is read, and that
+    size must pass the workspace limit ('wsfull). ``offset``/``length``
+    read a part only (read0/read1 of a file descriptor (f;o;n))."""
     path = os.fspath(path)
     try:
-        with open(path, "rb") as f:
-            b = f.read()
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as e:
         raise _oserror(path, e) from e
-    return read_bytes(b, lambda_factory)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = ("Is a directory" if stat.S_ISDIR(st.st_mode) else
+                    "not a regular file (a FIFO)" if stat.S_ISFIFO(st.st_mode) else
+                    "not a regular file (a device)" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+                    else "not a regular file")
+            raise KError("%s. OS reports: %s" % (path, kind))
+        size = max(st.st_size - offset, 0)
+        if length is not None:
+            size = min(size, length)
+        check_size(size, 1)
+        if offset:
+            os.lseek(fd, offset, os.SEEK_SET)
+        buf = bytearray(size)
+        view = memoryview(buf)
+        got = 0
+        while got < size:
+            n = os.readv(fd, [view[got:]])
+            if n == 0:            # the file shrank while we read it
+                break
+            got += n
+        view.release()
+        del buf[got:]
+        return bytes(buf)
+    except OSError as e:
+        raise _oserror(path, e) from e
+    finally:
+        os.close(fd)
+
+
+def read_file(path, lambda_factory=None):
+    """The k value in a file written by ``set`` (or holding an IPC message)."""
+    return read_bytes(read_regular(path), lambda_factory)
 
 
 def read_bytes(b, lambda_factory=None):

@@ -12,6 +12,7 @@ import numpy as np
 from . import values as V
 from .compile import Ctx, compile_expr, compile_seq
 from .display import Settings, show, show_lines
+from .caps import Caps
 from .errors import KError, KExit
 from .funcs import Builtin, Prim, _Return, running_stack
 from .verbs.keywords import _INTERP  # shim: kapi.api still reads this; removed at merge
@@ -83,11 +84,17 @@ class Interpreter:
     42
     """
 
-    def __init__(self, allow_system=True, allow_files=True):
+    def __init__(self, allow_system=True, allow_files=True, allow_env=True, allow_exit=True,
+                 allow_net=True, sandbox=False):
+        """``sandbox=True`` blocks every capability (files, system, env, exit,
+        net: :mod:`kapi.caps`); the ``allow_*`` flags block one each."""
         from .verbs import load_all
         monads, dyads, triads, tetrads, keywords = load_all()
-        self.allow_system = allow_system
-        self.allow_files = allow_files
+        allowed = {"files": allow_files, "system": allow_system, "env": allow_env,
+                   "exit": allow_exit, "net": allow_net}
+        self.caps = Caps([] if not sandbox and all(allowed.values()) else
+                         [c for c, ok in allowed.items() if sandbox or not ok])
+        self.sandbox = bool(sandbox)
         self.globals = {}
         self.builtins = {}
         self.depth = 0
@@ -100,35 +107,46 @@ class Interpreter:
         self.args = []
         self.script_dir = None
         glyphs = set(monads) | set(dyads)
-        self.prims = {g: Prim(g, monads.get(g), dyads.get(g), triads.get(g), tetrads.get(g)) for g in glyphs}
+        guard = self.caps.guard
+        self.prims = {g: Prim(g, guard(monads.get(g)), guard(dyads.get(g)), guard(triads.get(g)),
+                              guard(tetrads.get(g))) for g in glyphs}
         self.prims[":"] = Prim(":", lambda x: x, lambda x, y: y)
         self.keywords = {}
         for name, (fn, rank, infix) in keywords.items():
-            b = fn if isinstance(fn, Builtin) else Builtin(name, fn, rank, infix)
+            b = fn if isinstance(fn, Builtin) else Builtin(name, self.caps.guard(fn), rank, infix)
             self.keywords[name] = b
         self.keyword_names = frozenset(self.keywords)
         self.reserved = set(self.keywords)
-        self.kunary = {g: Prim(g + ":", monads[g]) for g in monads}
+        self.kunary = {g: Prim(g + ":", guard(monads[g])) for g in monads}
         self._cache = OrderedDict()
         for name, b in self.keywords.items():
             b.interp = self
         from .api import install
         install(self)
 
+    @property
+    def allow_files(self):
+        return self.caps.allows("files")
+
+    @property
+    def allow_system(self):
+        return self.caps.allows("system")
+
     # ------------------------------------------------------------------
-    def _compile(self, src):
-        code = self._cache.get(src)
+    def _compile(self, src, origin=None):
+        key = src if origin is None else (src, origin[0], origin[1])
+        code = self._cache.get(key)
         if code is not None:
-            self._cache.move_to_end(src)
+            self._cache.move_to_end(key)
             return code
         from .parse import parse
         exprs = parse(src)
-        ctx = Ctx(self, src)
+        ctx = Ctx(self, src, origin=None if origin is None else (origin[0], origin[1], src))
         fn = compile_seq(exprs, ctx)
         last = exprs[-1]
         quiet = (not last[1]) or _is_assignment(last)
         code = _Code(fn, quiet)
-        self._cache[src] = code
+        self._cache[key] = code
         if len(self._cache) > 512:
             self._cache.popitem(last=False)
         return code
@@ -169,9 +187,10 @@ class Interpreter:
                 self.depth = 0
                 self.sqlstack.clear()
 
-    def run(self, src):
-        """Evaluate q source; returns (value, quiet)."""
-        code = self._compile(src)
+    def run(self, src, origin=None):
+        """Evaluate q source; returns (value, quiet). ``origin`` is
+        (file, line) for script code: its lambdas' error frames name them."""
+        code = self._compile(src, origin)
         with self._running():
             try:
                 return code.fn(None), code.quiet

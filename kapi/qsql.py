@@ -100,7 +100,7 @@ def compile_sql(prim, ctx):
     interp = ctx.interp
     keywords = interp.keywords
     from_f = compile_expr(frm, ctx)
-    sctx = Ctx(interp, ctx.frame, ctx.shift, ctx.scope, sql=True)
+    sctx = Ctx(interp, ctx.frame, ctx.shift, ctx.scope, sql=True, origin=ctx.origin)
     cols = [e for e in cols if e[1]] if cols else []
     limit = None
     distinct = False

@@ -33,9 +33,14 @@ def _plain(q):
             line = input("q)")
         except EOFError:
             return 0
+        except KeyboardInterrupt:
+            print()
+            continue
         try:
             out = q.console(line)
         except KExit as e:
             return e.code
+        except KeyboardInterrupt:
+            out = "'stop"
         if out:
             print(out)

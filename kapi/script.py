@@ -4,6 +4,7 @@ import os
 
 from .display import s1
 from .errors import KError
+from .files import read_regular
 
 
 def chunks(text):
@@ -46,10 +47,9 @@ def load_script(interp, path, echo=True):
     if not os.path.exists(path) and os.path.exists(path + ".q"):
         path = path + ".q"
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except OSError as e:
-        raise KError(path + ". OS reports: " + (e.strerror or str(e))) from None
+        text = read_regular(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise KError(path + ": not UTF-8 text") from None
     run_script_text(interp, text, path, echo)
 
 
@@ -60,7 +60,7 @@ def run_script_text(interp, text, path="", echo=True):
                 from .system import system_command
                 v = system_command(interp, src[1:])
                 continue
-            v, quiet = interp.run(src)
+            v, quiet = interp.run(src, (path, lineno) if path else None)
         except KError as e:
             if e.frame is not None and not getattr(e, "_scripted", False):
                 e.frame = "%s:%d: %s" % (path, lineno, e.frame) if e.depth == 0 else e.frame

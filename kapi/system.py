@@ -16,6 +16,7 @@ def system_command(interp, cmd):
     cmd = cmd.strip()
     if cmd == "\\" or cmd == "":
         if cmd == "\\":
+            interp.caps.require("exit")
             raise KExit(0)
         return None
     name, _, rest = cmd.partition(" ")
@@ -51,16 +52,17 @@ def system_command(interp, cmd):
     if name == "l":
         if not rest:
             raise KError("type")
-        if not interp.allow_files:
-            raise KError("access: files are disabled in this interpreter")
+        interp.caps.require("files")
         from .script import load_script
         load_script(interp, rest)
         return None
     if name == "cd":
-        if not interp.allow_system:
-            raise KError("access: system commands are disabled in this interpreter")
+        interp.caps.require("files")
         if rest:
-            os.chdir(rest)
+            try:
+                os.chdir(rest)
+            except OSError as e:
+                raise KError("%s. OS reports: %s" % (rest, e.strerror or e)) from None
             return None
         return V.string(os.getcwd())
     raise KError("nyi: system command \\" + name)

@@ -8,6 +8,9 @@
 * ``import + Interpreter()``: ``python -c "import kapi; kapi.Interpreter()"``
   (process wall time, no REPL).
 * ``python -c pass``: the interpreter's own floor, for scale.
+* ``scripts/run to q)``: the same as the first, through ``scripts/run``
+  (its check that kapi is installed, then the venv's ``kapi``); measured
+  when the venv (``$KAPI_VENV`` or ``.venv``) is installed.
 
 Each is run ``-n`` times; min and median are printed.  Finally one REPL is
 started under ``python -X importtime`` to check that torch is *not*
@@ -38,10 +41,10 @@ def _env(history):
     return env
 
 
-def repl_start(history, extra=(), timeout=20.0):
+def repl_start(history, extra=(), timeout=20.0, argv=None):
     """Seconds from fork to the q) prompt; and everything the child wrote
     (until it exits after ``\\\\``)."""
-    argv = [sys.executable, *extra, "-m", "kapi"]
+    argv = argv or [sys.executable, *extra, "-m", "kapi"]
     t0 = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:
@@ -119,6 +122,12 @@ def main():
              [wall([sys.executable, "-c", "import kapi; kapi.Interpreter()"]) for _ in range(ns.n)]),
             ("python -c pass", [wall([sys.executable, "-c", "pass"]) for _ in range(ns.n)]),
         ]
+        venv = os.environ.get("KAPI_VENV") or os.path.join(ROOT, ".venv")
+        if os.path.exists(os.path.join(venv, "bin", "kapi")):
+            run = [os.path.join(ROOT, "scripts", "run")]
+            repl_start(history, argv=run)         # warm (and finish any pending install)
+            rows.append(("scripts/run to q) (pty)",
+                         [repl_start(history, argv=run)[0] for _ in range(ns.n)]))
         _, trace = repl_start(history, extra=("-X", "importtime"))
 
     imported = sorted({m.group(1).decode() for m in

@@ -31,7 +31,9 @@ RULES = {
               "optax.radam; torch.optim.RAdam (to rounding)"),
     "asgd": ("torch", "sgd with averaging of the iterates after t0", "torch.optim.ASGD (same class)"),
     "rprop": ("torch", "per-element step sizes grown/shrunk by etas on sign agreement of g", "torch.optim.Rprop (bit for bit)"),
-    "sparseadam": ("torch", "adam on the rows touched by a sparse gradient", "torch.optim.SparseAdam"),
+    "sparseadam": ("torch", "adam on the rows touched by a sparse gradient; t, one count per parameter, "
+                   "advances on every step in which the parameter has a gradient, even a sparse "
+                   "gradient with no rows (torch's class)", "torch.optim.SparseAdam"),
     "adafactor": ("torch", "factored second moment (row and column statistics), relative step size",
                   "torch.optim.Adafactor (to rounding)"),
     "ftrl": ("JAX SparseCore", "n += g^2; sigma = (n^-lrpower - n0^-lrpower)/lr; z += g - sigma*p; "
@@ -51,7 +53,11 @@ RULES = {
     "ftml": ("MXNet", "follow the moving leader: d_t from v and b1, z = b1*z + (1-b1)*g - sigma*p; p = -z/d",
              "NumPy of MXNet's kernel"),
     "nag": ("MXNet", "m = mu*m + g; p -= lr*(g + mu*m)", "NumPy of MXNet's kernel; torch SGD(nesterov)"),
-    "sparseadamw": ("RecIS", "adamw on touched rows only, decay applied to those rows, gradient accumulation",
+    "sparseadamw": ("RecIS", "adamw on touched rows only, decay applied to those rows, gradient accumulation; "
+                    "t, one count per parameter as RecIS's per-table step, advances only on an update "
+                    "that touches a row of it (an all-zero gradient, as zerograd leaves for a table a "
+                    "batch did not use, or a sparse one with no rows is not a step; with accumulation, "
+                    "the k-th call's update is counted if the accumulated gradient touches a row)",
                     "NumPy of RecIS's kernel; torch SparseAdam without decay"),
 }
 

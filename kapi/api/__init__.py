@@ -9,8 +9,19 @@ several arguments (``use[a;b]``) are registered with ``rank=2``.
 :func:`install` puts a :class:`~kapi.funcs.Builtin` for every verb into
 ``interp.builtins`` (looked up after the globals).  Torch is imported
 lazily, on the first use of a verb that needs it (:func:`torch`).
+
+Each interpreter has its own objects (``interp.registry``); a verb finds its
+interpreter through :data:`CALLER`, which the wrapper made by ``install`` sets
+for the duration of the call, in the calling thread only.  Process-wide on
+purpose, as in ktorch (one process, one torch): the optimizer catalogue
+(:mod:`kapi.api.optim.catalog`), and the torch settings a user asks for by
+name -- ``dtype`double`` (torch's default dtype) and ``seed n`` (torch's global
+generator).  Nothing here changes torch's or numpy's global state at import
+or on a call otherwise: grad mode is set only inside ``with`` blocks, and the
+module caches hold constants (dtype tables, feature checks, inf tensors).
 """
 
+import contextvars
 import importlib
 
 VERBS = {}          # name -> (fn, rank)
@@ -26,6 +37,12 @@ def verb(name, rank=1):
 
 
 _TORCH = None
+
+# The interpreter whose k-api verb is running, per thread (and asyncio task):
+# set by the wrapper install(interp) makes for each of that interpreter's
+# verbs, and restored when the verb returns.  Not a process-wide stack, so two
+# interpreters in two threads never see each other's objects.
+CALLER = contextvars.ContextVar("kapi_api_caller", default=None)
 
 
 def torch():
@@ -43,20 +60,25 @@ def load_all():
     return VERBS
 
 
-def _guard(name, fn):
-    """Turn a torch/Python exception escaping a verb into ktorch's error text."""
+def _guard(name, fn, interp):
+    """``fn`` bound to ``interp`` (the verb's registry is ``interp``'s while it
+    runs); a torch/Python exception escaping it becomes ktorch's error text."""
     import functools
+    from ..errors import KError
+    setc, resetc = CALLER.set, CALLER.reset
 
     @functools.wraps(fn)
     def g(*args):
+        tok = setc(interp)
         try:
             return fn(*args)
         except (RuntimeError, ValueError, TypeError, IndexError) as e:
-            from ..errors import KError
             if isinstance(e, RecursionError):
                 raise
             msg = str(e).strip().split("\n")[0] or type(e).__name__.lower()
             raise KError("%s: %s" % (name, msg)) from e
+        finally:
+            resetc(tok)
     return g
 
 
@@ -64,7 +86,7 @@ def install(interp):
     """Make every k-api verb visible to q code run by ``interp``."""
     from ..funcs import Builtin
     for name, (fn, rank) in load_all().items():
-        b = Builtin(name, _guard(name, fn), rank)
+        b = Builtin(name, _guard(name, interp.caps.guard(fn), interp), rank)
         b.interp = interp
         interp.builtins[name] = b
     return interp

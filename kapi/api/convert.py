@@ -23,6 +23,7 @@ from .. import values as V
 from ..errors import KError
 from ..values import KDict, KTable, qtype
 from . import torch
+from .names import kname
 
 # numpy dtype of a k vector -> ktorch dtype name
 _NP2NAME = {np.dtype(np.bool_): "bool", np.dtype(np.uint8): "byte", np.dtype("S1"): "char",
@@ -53,7 +54,6 @@ def dtype_name(dt):
 
 
 def _kname(x):
-    from .registry import kname
     return kname(x)
 
 

@@ -43,6 +43,7 @@ import weakref
 
 import numpy as np
 
+from ..caps import needs
 from ..errors import KError
 from ..values import qtype
 from . import opt as O
@@ -118,6 +119,7 @@ def _shutdown():
 
 
 @verb("distinit")
+@needs("net")
 def distinit(x):
     """distinit[] / distinit`backend / distinit(`backend;timeout)  join the torch.distributed
 process group. Under torchrun (environment RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT,
@@ -171,6 +173,7 @@ torch's). Returns null. Without distinit, distrank[] is 0 and worldsize[] 1."""
 
 
 @verb("distclose")
+@needs("net")
 def distclose(x):
     """distclose[]  leave the process group (torch.distributed.destroy_process_group);
 nothing to do without one. Modules wrapped by ddp become ordinary modules again;
@@ -190,6 +193,7 @@ def _noargs(x, what):
 
 
 @verb("distrank")
+@needs("net")
 def distrank(x):
     """distrank[]  this process's rank in the process group (a long, 0 to worldsize[]-1);
 0 without a process group. (q's rank keyword is unrelated: it ranks a list.)"""
@@ -198,6 +202,7 @@ def distrank(x):
 
 
 @verb("worldsize")
+@needs("net")
 def worldsize(x):
     """worldsize[]  the number of processes in the process group (a long); 1 without one."""
     _noargs(x, "worldsize")
@@ -205,6 +210,7 @@ def worldsize(x):
 
 
 @verb("barrier")
+@needs("net")
 def barrier(x):
     """barrier[]  wait until every rank has reached this call (torch.distributed.barrier);
 nothing to do without a process group."""
@@ -257,6 +263,7 @@ def _knum(x, what):
 
 
 @verb("allreduce")
+@needs("net")
 def allreduce(x):
     """allreduce x / allreduce(x;op)  combine x over all ranks, every rank getting the
 result: op is `sum (default) `prod `min `max or `avg (the sum divided by worldsize[]).
@@ -303,6 +310,7 @@ def _reduce(t, op):
 
 
 @verb("broadcast")
+@needs("net")
 def broadcast(x):
     """broadcast x / broadcast(x;src)  rank src's x (default rank 0) on every rank.
 x is a tensor pointer (overwritten in place with rank src's values, same shape and type
@@ -377,6 +385,7 @@ def _ddp_options(p):
 
 
 @verb("ddp")
+@needs("net")
 def ddp(x):
     """ddp m / ddp(m;options)  wrap module m for data-parallel training in
 torch.nn.parallel.DistributedDataParallel (after distinit[]): rank 0's parameters and
@@ -506,6 +515,7 @@ def sharded_state(oo, flag):
 
 
 @verb("zero")
+@needs("net")
 def zero(x):
     """zero o  shard optimizer o's state over the ranks with
 torch.distributed.optim.ZeroRedundancyOptimizer (after distinit[]): each rank keeps and
@@ -617,6 +627,7 @@ def tag(text):
 
 
 @verb("allranks")
+@needs("net")
 def allranks(x):
     """allranks[]  1b if every rank writes console output, 0b if only rank 0 does (the
 default in a multi-process launch; the environment variable KAPI_ALLRANKS=1 turns it on).

@@ -503,6 +503,7 @@ def _edit(oo, x):
         raise KError("opt: group %d invalid, cannot be greater than number of groups(%d)" % (i, n))
     parms = rest[b] if len(rest) > b else None
     kopts = parse_options(oo.name, rest[b + 1:], 2 + b)
+    C.validate_given(oo.name, kopts)
     plan = plan_params(parms)
     check_plan(oo, plan)
     if plan.tensors and i < n and getattr(oo, "sharded", False):
@@ -1422,6 +1423,8 @@ lr(o;r)  set the learning rate(s): a double, or one double per group."""
     if len(rs) != 1 and len(rs) != n:
         raise KError("length error: %d learning rates given for %d parameter group%s"
                      % (len(rs), n, "" if n == 1 else "s"))
+    for v in rs:
+        C.validate_given(oo.name, {"lr": v})
     if len(rs) == 1:
         rs = rs * n
     for g, v in zip(oo.opt.param_groups, rs):

@@ -17,6 +17,8 @@ from .. import values as V
 from ..errors import KError
 from ..values import KDict, qtype
 from . import torch, verb
+from .names import (_TNAMES, Registry, _current, find, is_ptr, kname,  # noqa: F401  (re-exported)
+                    new, registry)
 
 
 # --------------------------------------------------------------------------
@@ -158,113 +160,6 @@ def _move(t, device, dtype, non_blocking):
     if u is not t:
         u.requires_grad_(t.requires_grad)
     return u
-
-
-# --------------------------------------------------------------------------
-# the registry
-
-class Registry:
-    """Allocated objects of one interpreter, by pointer id."""
-
-    BASE = 0x3000000
-
-    def __init__(self):
-        self.objs = {}
-        self.next = self.BASE
-
-    def __len__(self):
-        return len(self.objs)
-
-    def add(self, obj):
-        """Register ``obj``; returns its new api-pointer."""
-        self.next += 16
-        self.objs[self.next] = obj
-        return [np.int64(self.next)]
-
-    def get(self, ptr):
-        obj = self.objs.get(int(ptr[0]))
-        if obj is None:
-            raise KError("stale pointer")
-        return obj
-
-    def free(self, ptr):
-        if self.objs.pop(int(ptr[0]), None) is None:
-            raise KError("stale pointer")
-
-    def replace(self, ptr, obj):
-        self.objs[int(ptr[0])] = obj
-
-    def clear(self):
-        self.objs.clear()
-
-
-def registry(interp=None):
-    """The registry of ``interp`` (default: the running interpreter)."""
-    if interp is None:
-        if not _RUNNING:
-            raise KError("nyi")
-        interp = _RUNNING[-1]
-    try:
-        return interp.registry          # once made (verbs call this on every use)
-    except AttributeError:
-        r = interp.registry = Registry()
-        return r
-
-
-def _current():
-    if not _RUNNING:
-        raise KError("nyi")
-    return _RUNNING[-1]
-
-
-from ..verbs.keywords import _INTERP as _RUNNING  # noqa: E402  (the running interpreters)
-
-
-# --------------------------------------------------------------------------
-# pointers and k names
-
-def is_ptr(x):
-    """True for an api-pointer: a one-item general list holding a long."""
-    return type(x) is list and len(x) == 1 and type(x[0]) is np.int64
-
-
-def find(x):
-    """The object behind pointer ``x`` or None if x is not a pointer
-    (a stale pointer raises)."""
-    if is_ptr(x):
-        return registry().get(x)
-    return None
-
-
-def new(obj):
-    return registry().add(obj)
-
-
-_TNAMES = {1: "boolean", 2: "guid", 4: "byte", 5: "short", 6: "int", 7: "long",
-           8: "real", 9: "double", 10: "char", 11: "symbol", 12: "timestamp",
-           13: "month", 14: "date", 15: "datetime", 16: "timespan", 17: "minute",
-           18: "second", 19: "time"}
-
-
-def kname(x):
-    """ktorch's description of a k value: ``long scalar``, ``double list``..."""
-    if is_ptr(x):
-        obj = registry().objs.get(int(x[0]))
-        if obj is not None:
-            return obj.cls
-    t = qtype(x)
-    if t == 0:
-        return "general list" if x else "empty list"
-    if t == 98:
-        return "table"
-    if t == 99:
-        return "keyed table" if V.is_keyed(x) else "dictionary"
-    if t == 101 and x is None:
-        return "null"
-    if t >= 100:
-        return "function"
-    name = _TNAMES.get(abs(t), "k type %d" % t)
-    return name + (" scalar" if t < 0 else " list")
 
 
 def need(x, fname, what="need allocated torch object, e.g. tensor, module"):

@@ -55,7 +55,7 @@ def keyword(name, rank=1, infix=False):
 def load_all():
     """Import every verb module so their registrations run."""
     import importlib
-    for mod in ("core", "keywords", "tables", "amend", "strings", "system", "..iterators"):
+    for mod in ("core", "keywords", "tables", "amend", "strings", "system", "fileio", "..iterators"):
         try:
             importlib.import_module(mod if mod.startswith(".") else "." + mod, __name__)
         except ModuleNotFoundError as e:  # a module still being written

@@ -682,10 +682,12 @@ def internal(n, y, is_null=False):
         from ..files import to_ipc
         return np.frombuffer(to_ipc(y), dtype=np.uint8).copy()
     if n == -9:
+        from ..compile import lambda_from_source
         from ..files import from_ipc
         if qtype(y) != 4:
             raise KError("type")
-        return from_ipc(y.tobytes())
+        it = _interp()
+        return from_ipc(y.tobytes(), lambda src: lambda_from_source(it, src))
     raise KError("nyi")
 
 

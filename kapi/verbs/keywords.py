@@ -7,6 +7,7 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, KFunc, KTable, qtype
+from ..caps import needs
 from . import dyad, keyword, monad
 from .core import (_RANK, _hk, _wrap, add, atomic1, atomic2, divide, drop,
                    equal, find, greater, join, lesser, match, mul, sub, take,
@@ -1230,8 +1231,10 @@ def show(x):
 
 
 @keyword("exit")
+@needs("exit")
 def exit_(x):
-    """exit n  end the process with status n."""
+    """exit n  end the process with status n (in an embedding host: raises
+    kapi.KExit, a SystemExit)."""
     from ..errors import KExit
     raise KExit(int(x) if qtype(x) in INTLIKE else 0)
 

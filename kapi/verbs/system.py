@@ -5,6 +5,7 @@ import os
 import numpy as np
 
 from .. import values as V
+from ..caps import needs
 from ..errors import KError
 from ..values import qtype
 from . import dyad, keyword
@@ -16,17 +17,17 @@ def file_path(interp, handle):
     """OS path of a file symbol `:path (relative to the working directory)."""
     if qtype(handle) != -11 or not handle.startswith(":"):
         raise KError("type")
-    if not interp.allow_files:
-        raise KError("access: files are disabled in this interpreter")
+    interp.caps.require("files")
     return handle[1:]
 
 
 def read_file(interp, handle):
+    """The value in a file written by set; a function in it is compiled from
+    its source, never run (kapi.compile.lambda_from_source)."""
+    from ..compile import lambda_from_source
     from ..files import read_file as rf
     path = file_path(interp, handle)
-    if not os.path.exists(path):
-        raise KError(path + ". OS reports: No such file or directory")
-    return rf(path, lambda_factory=lambda src: interp.eval(src))
+    return rf(path, lambda_factory=lambda src: lambda_from_source(interp, src))
 
 
 @keyword("set", 2, infix=True)
@@ -58,6 +59,7 @@ def hsym(x):
 
 
 @keyword("system")
+@needs("system")
 def system(x):
     """system "cmd"  run a system command (as \\cmd) and return its result."""
     from ..system import system_command
@@ -68,11 +70,28 @@ def system(x):
 
 
 @keyword("getenv")
+@needs("env")
 def getenv(x):
     """getenv `NAME  an environment variable as a string."""
     if qtype(x) != -11:
         raise KError("type")
     return V.string(os.environ.get(x, ""))
+
+
+@keyword("setenv", 2, infix=True)
+@needs("env")
+def setenv(x, y):
+    """`NAME setenv "value"  set an environment variable (for this process and
+    the programs it starts)."""
+    if qtype(x) != -11 or not x or "=" in x or "\0" in x:
+        raise KError("type")
+    if qtype(y) not in (10, -10):
+        raise KError("type")
+    v = V.pystr(y)
+    if "\0" in v:
+        raise KError("type")
+    os.environ[str(x)] = v
+    return None
 
 
 @dyad("2:")

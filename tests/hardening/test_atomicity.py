@@ -152,6 +152,11 @@ LR = [
     ("lr(1;.1)", _LR_SET),
     ("lr m", "lr: unrecognized arg(s), expecting model/optimizer to query learning rate(s)"),
     ("lr(st;.1)", "stale pointer"),
+    # a rate opt refuses, refused with opt's text (issue 14, item 6)
+    ("lr(o;0n)", "Invalid learning rate: nan"), ("lr(o;0w)", "Invalid learning rate: inf"),
+    ("lr(o;-0w)", "Invalid learning rate: -inf"), ("lr(o;-1.0)", "Invalid learning rate: -1"),
+    ("lr(o;.1 0n)", "Invalid learning rate: nan"), ("lr(o;-.5 .1)", "Invalid learning rate: -0.5"),
+    ("lr(o;enlist 0w)", "Invalid learning rate: inf"), ("lr(o3;-1e-9)", "Invalid learning rate: -1e-09"),
 ]
 
 
@@ -349,6 +354,21 @@ EDIT = [
     ("opt`nosuch", "unrecognized optimizer: nosuch"),
     ("opt(`sgd;1;m)", "opt: cannot define group 1 until optimizer is created with initial parameter group"),
     ("opt(`sgd;(m;`a);-1.0)", "Invalid learning rate: -1"),
+    # a group edit refuses what opt refuses for that option, with its text (issue 14, item 6)
+    ("opt(`sgd;(m;`a);0w)", "Invalid learning rate: inf"),
+    ("opt(o;0;();0n)", "Invalid learning rate: nan"),
+    ("opt(o;1;();0w)", "Invalid learning rate: inf"),
+    ("opt(o;1;();-0w)", "Invalid learning rate: -inf"),
+    ("opt(o;();-1.0)", "Invalid learning rate: -1"),
+    ("opt(o;0;();`lr,0n)", "Invalid learning rate: nan"),
+    ("opt(o;1;();(`decay;.1;`lr;-2.0))", "Invalid learning rate: -2"),
+    ("opt(o;0;(m;`b);0n)", "Invalid learning rate: nan"),
+    ("opt(o;2;(v;0 1);0w)", "Invalid learning rate: inf"),
+    ("opt(o;0;();.1;1.0)", "Invalid beta parameter at index 0: 1"),
+    ("opt(o;1;();`beta2,-0.1)", "Invalid beta parameter at index 1: -0.1"),
+    ("opt(o;0;();`eps,-1e-8)", "Invalid epsilon value: -1e-08"),
+    ("opt(o;0;();`decay,0n)", "Invalid weight_decay value: nan"),
+    ("opt(o3;0;();`momentum,-0.5)", "Invalid momentum value: -0.5"),
 ]
 
 

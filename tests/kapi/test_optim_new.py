@@ -288,7 +288,8 @@ def np_lars_mx(w, gs, o):
 
 
 def np_sparseadamw_recis(w, gs, o):
-    """RecIS SparseAdamW kernel (1.4): touched rows (any non-zero) only."""
+    """RecIS SparseAdamW kernel (1.4): touched rows (any non-zero) only; the
+    per-table step (the beta products) counts only steps that touch a row."""
     lr, b1, b2, eps, wd = o["lr"], o["beta1"], o["beta2"], o["eps"], o["decay"]
     shape = w.shape
     w = w.reshape(shape[0] if shape else 1, -1).copy()
@@ -298,6 +299,8 @@ def np_sparseadamw_recis(w, gs, o):
     for g in gs:
         g = g.reshape(w.shape)
         rows = np.nonzero(np.any(g != 0, axis=1))[0]
+        if rows.size == 0:
+            continue
         b1t, b2t = b1t * b1, b2t * b2
         alpha = lr * np.sqrt(1 - b2t) / (1 - b1t)
         for i in rows:

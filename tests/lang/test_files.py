@@ -372,7 +372,9 @@ def test_symbols_with_nul_rejected():
 
 
 def test_primitive_and_guid_are_type_errors():
-    for b in (b"\x65\x01", b"\x66\x00", b"\x68\x00", b"\xfe" + bytes(16), b"\x14\x00\x00\x00\x00\x00"):
+    # a projection of an operator (+[1]): projections of lambdas only
+    plus1 = b"\x68\x02\x00\x00\x00\x66\x01\xf9" + bytes(8)
+    for b in (b"\x65\x01", b"\x66\x00", plus1, b"\xfe" + bytes(16), b"\x14\x00\x00\x00\x00\x00"):
         with pytest.raises(KError) as e:
             deserialize(b)
         assert e.value.name == "type"

@@ -15,8 +15,11 @@ An option row is ``(k name, torch keyword, default, k type, check)``:
 * a torch keyword may be ``("betas", 0)``: the option is element 0 of a
   tuple-valued keyword (``beta1``/``beta2`` -> ``betas``).
 * *check* is ``(predicate, text)``: the libtorch constructor check; a failing
-  value raises ``'<text>: <value>``.  Checks run only when an optimizer is
-  created (as in ktorch, group edits are not checked).
+  value raises ``'<text>: <value>``.  All checks run when an optimizer is
+  created; a group edit (``opt(o;g;..)``) or ``lr(o;r)`` runs the checks of
+  the options it sets (:func:`validate_given`), so it refuses what ``opt``
+  refuses, with the same text (ktorch leaves edits unchecked; a nan or
+  negative rate there only ever ruins the parameters).
 
 Values cross this module as plain Python (``float``, ``int``, ``bool``,
 ``str``/``None``); :func:`kvalue` turns a k atom into one with ktorch's type
@@ -158,7 +161,9 @@ def _beta(i):
     return (lambda v: 0 <= v < 1, "Invalid beta parameter at index %d" % i)
 
 
-LR = _ge0("Invalid learning rate")
+# a learning rate must be finite too (issue 14): an infinite rate only ever
+# turns the parameters into nans, so opt, lr and group edits refuse it
+LR = (lambda v: 0 <= v < float("inf"), "Invalid learning rate")
 EPS = _ge0("Invalid epsilon value")
 DECAY = _ge0("Invalid weight_decay value")
 MOMENTUM = _ge0("Invalid momentum value")
@@ -173,6 +178,10 @@ def _nesterov(o):
 # --------------------------------------------------------------------------
 # the catalogue
 
+# One catalogue per process, deliberately: an optimizer kind is code (a class
+# and its option rows), like an imported module, so kapi.register_optimizer
+# makes it known to every interpreter; optimizer objects themselves live in
+# one interpreter's registry.  (docs/optimizers.md, "Custom optimizers")
 CATALOG = {}
 _SETTINGS = set()
 
@@ -342,6 +351,21 @@ def validate(name, kopts):
             continue
         test, text = spec.option(c).check
         v = kopts[c]
+        if v is not None and not test(v):
+            raise KError("%s: %s" % (text, num(v)))
+
+
+def validate_given(name, kopts):
+    """The per-option constructor checks for just the options in ``kopts``
+    (k name -> value): a group edit or ``lr`` refuses what ``opt`` refuses
+    for that option, with the same text, before anything changes."""
+    spec = get(name)
+    for k, v in (kopts or {}).items():
+        o = spec.option(k)
+        if o is None or not o.check:
+            continue
+        test, text = o.check
+        v = _py(o, v)
         if v is not None and not test(v):
             raise KError("%s: %s" % (text, num(v)))
 

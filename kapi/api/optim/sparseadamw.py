@@ -4,7 +4,10 @@
 Only the rows a gradient touches are updated (decay included): for a sparse
 gradient (``nn.Embedding(sparse=True)``) the rows of its coalesced indices,
 for a dense gradient the rows with any non-zero element (a 0-d or 1-d
-parameter's rows are its elements).  With t the parameter's update count::
+parameter's rows are its elements).  With t the parameter's update count
+(as RecIS's per-table step: an update that touches no row of the
+parameter -- an all-zero dense gradient, a sparse one with no indices --
+leaves it and t as they are)::
 
     α = lr·sqrt(1-β2^t)/(1-β1^t)
     for each touched row i:
@@ -15,9 +18,10 @@ parameter's rows are its elements).  With t the parameter's update count::
 Gradient accumulation (RecIS ``set_grad_accum_steps``): with ``accumulate``
 k > 1 a call to ``step`` adds the gradient to the ``grad_accum`` buffer and
 updates only on every k-th call, with the accumulated gradient divided by k
-(zero the gradients between calls as usual).  State per parameter:
-``step`` (updates made), ``exp_avg``, ``exp_avg_sq``, and while
-accumulating ``calls`` and ``grad_accum``.
+(zero the gradients between calls as usual); t counts those updates that
+touch a row.  State per parameter: ``step`` (t: updates that touched a
+row), ``exp_avg``, ``exp_avg_sq``, and while accumulating ``calls`` and
+``grad_accum``.
 """
 
 import torch
@@ -73,6 +77,8 @@ class SparseAdamW(KOptimizer):
                 g = g.coalesce()
                 return g.indices()[0], g.values()
         g = _rows(g)
+        if g.numel() == 0:          # an empty parameter has no row to touch
+            return g.new_zeros(0, dtype=torch.long), g
         flat = g.reshape(g.shape[0], -1)
         rows = (flat != 0).any(1).nonzero().squeeze(1)
         return rows, g.index_select(0, rows)
@@ -100,9 +106,9 @@ class SparseAdamW(KOptimizer):
     def _rows_update(self, group, p, g, st, rows, vals):
         lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
         b1, b2 = group["betas"]
-        st["step"] += 1
-        if rows.numel() == 0:
+        if rows.numel() == 0:       # no row updated: not a step for this parameter
             return
+        st["step"] += 1
         t = int(st["step"].item())
         alpha = lr * (1 - b2 ** t) ** 0.5 / (1 - b1 ** t)
         w, m, v = _rows(p), _rows(st["exp_avg"]), _rows(st["exp_avg_sq"])
@@ -130,9 +136,10 @@ class SparseAdamW(KOptimizer):
             if g is None:
                 continue
             g = g.contiguous()
-            n = g.numel()
+            if g.numel() == 0:      # no rows to update, so no step either
+                continue
             keep = None
-            if n and not _nonzero(ws, g):
+            if not _nonzero(ws, g):
                 g2 = _rows(g)
                 hit = (g2.reshape(g2.shape[0], -1) != 0).any(1)
                 miss = (~hit).nonzero().squeeze(1)
