@@ -15,7 +15,6 @@ from .display import Settings, show, show_lines
 from .caps import Caps
 from .errors import KError, KExit
 from .funcs import Builtin, Prim, _Return, running_stack
-from .verbs.keywords import _INTERP  # shim: kapi.api still reads this; removed at merge
 
 
 _MISSING = object()
@@ -163,7 +162,6 @@ class Interpreter:
         nested = any(i is self for i in stack)
         depth = self.depth
         stack.append(self)
-        _INTERP.append(self)  # shim: kapi.api still reads this; removed at merge
         if not nested:
             self.depth = 0
         if outer:
@@ -179,7 +177,6 @@ class Interpreter:
         finally:
             if outer:
                 _restore_recursion_limit()
-            _INTERP.remove(self)  # shim (see above); one entry of this interpreter
             stack.pop()
             if nested:
                 self.depth = depth

@@ -52,7 +52,8 @@ def startup_rows(quick=False):
 def state_rows(quick=False, elements=None):
     import torch
     from kapi.interp import Interpreter
-    from kapi.verbs.keywords import _INTERP
+    from kapi.funcs import running_stack
+    _INTERP = running_stack()
 
     elements = elements or (10_000_000 if quick else 100_000_000)
     cols = 5000

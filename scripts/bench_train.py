@@ -30,7 +30,8 @@ def rows(quick=False):
     import numpy as np
     import torch
     from kapi.interp import Interpreter
-    from kapi.verbs.keywords import _INTERP
+    from kapi.funcs import running_stack
+    _INTERP = running_stack()
 
     q = Interpreter()
     # the script up to the training line: data, model, loss, optimizer, f

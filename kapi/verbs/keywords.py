@@ -297,9 +297,6 @@ def value(x):
 
 monad(".")(value)
 
-# shim: kapi.api still reads this; removed at merge
-_INTERP = []
-
 from ..funcs import running as _interp  # noqa: E402  (this thread's running interpreter)
 
 
