@@ -152,7 +152,7 @@ class QFunction:
         return self.k.rank
 
     def __repr__(self):
-        from .display import func_s1
+        from .text import func_s1
         return "QFunction(%s)" % func_s1(self.k)
 
 

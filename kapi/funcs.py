@@ -7,6 +7,7 @@ import numpy as np
 
 from . import values as V
 from .errors import KError
+from .text import s1 as _s1
 from .values import KDict, KFunc, KTable
 
 ELIDED = object()   # an elided argument f[;x] (also an elided list item)
@@ -31,6 +32,11 @@ class _Return(Exception):
 # --------------------------------------------------------------------------
 # primitives
 
+def _fs1(f, prec):
+    """The text of a function part (a non-function part shows as code)."""
+    return f.s1(prec) if isinstance(f, KFunc) else getattr(f, "name", "code")
+
+
 class Prim(KFunc):
     """A glyph operator: ``+`` ``#`` ``@``...; rank 2, also usable monadically."""
 
@@ -44,6 +50,9 @@ class Prim(KFunc):
         self.dyad = dyad
         self.triad = triad
         self.tetrad = tetrad
+
+    def s1(self, prec=7):
+        return self.glyph
 
     def call(self, args):
         n = len(args)
@@ -88,6 +97,9 @@ class Builtin(KFunc):
     def __doc__(self):
         return self.fn.__doc__
 
+    def s1(self, prec=7):
+        return self.name
+
     def call(self, args):
         n = len(args)
         if n == self.rank:
@@ -116,6 +128,9 @@ class Lambda(KFunc):
         self.body = body
         self.source = source
         self.interp = interp
+
+    def s1(self, prec=7):
+        return self.source
 
     def call(self, args):
         n = len(args)
@@ -164,6 +179,12 @@ class Projection(KFunc):
         self.args = list(args)
         self.rank = sum(1 for a in self.args if a is ELIDED)
 
+    def s1(self, prec=7):
+        inner = _fs1(self.f, prec)
+        if isinstance(self.f, Prim) and len(self.args) == 2 and self.args[1] is ELIDED:
+            return "(" + _s1(self.args[0], prec) + inner + ")"
+        return inner + "[" + ";".join("" if a is ELIDED else _s1(a, prec) for a in self.args) + "]"
+
     def call(self, args):
         full = []
         it = iter(args)
@@ -196,6 +217,9 @@ class Composition(KFunc):
     def rank(self):
         return rank_of(self.g)
 
+    def s1(self, prec=7):
+        return "'[" + _fs1(self.f, prec) + ";" + _fs1(self.g, prec) + "]"
+
     def call(self, args):
         return apply1(self.f, call(self.g, args))
 
@@ -220,6 +244,9 @@ class Derived(KFunc):
         if self.glyph in ("/:", "\\:", "':"):
             return 2
         return r
+
+    def s1(self, prec=7):
+        return _s1(self.f, prec) + self.glyph
 
     def call(self, args):
         if _elided(args):

@@ -87,7 +87,7 @@ class Interpreter:
                  allow_net=True, sandbox=False):
         """``sandbox=True`` blocks every capability (files, system, env, exit,
         net: :mod:`kapi.caps`); the ``allow_*`` flags block one each."""
-        from .verbs import load_all
+        from .verbs import load_all, bind
         monads, dyads, triads, tetrads, keywords = load_all()
         allowed = {"files": allow_files, "system": allow_system, "env": allow_env,
                    "exit": allow_exit, "net": allow_net}
@@ -106,14 +106,14 @@ class Interpreter:
         self.args = []
         self.script_dir = None
         glyphs = set(monads) | set(dyads)
-        guard = self.caps.guard
+        def guard(fn):      # this interpreter's own verb: bound to it, capability-checked
+            return self.caps.guard(bind(fn, self))
         self.prims = {g: Prim(g, guard(monads.get(g)), guard(dyads.get(g)), guard(triads.get(g)),
                               guard(tetrads.get(g))) for g in glyphs}
         self.prims[":"] = Prim(":", lambda x: x, lambda x, y: y)
         self.keywords = {}
         for name, (fn, rank, infix) in keywords.items():
-            b = fn if isinstance(fn, Builtin) else Builtin(name, self.caps.guard(fn), rank, infix)
-            self.keywords[name] = b
+            self.keywords[name] = Builtin(name, guard(fn), rank, infix)
         self.keyword_names = frozenset(self.keywords)
         self.reserved = set(self.keywords)
         self.kunary = {g: Prim(g + ":", guard(monads[g])) for g in monads}
@@ -342,5 +342,24 @@ class Interpreter:
         from .embed import object_of
         return object_of(self, x)
 
+    # ------------------------------------------------------------------
+    # what verbs bound to this interpreter (kapi.verbs.takes_interp) use
+    # to reach the layers above them -----------------------------------
+
     def write(self, text):
+        """Write text to this interpreter's standard output."""
         self.out.write(text)
+
+    def show_text(self, x):
+        """The console form of ``x`` at this interpreter's settings (\\c, \\P)."""
+        return show(x, self.settings)
+
+    def system_command(self, cmd):
+        """Run a system command (``\\cmd`` without the backslash)."""
+        from .system import system_command
+        return system_command(self, cmd)
+
+    def ktorch_fns(self):
+        """The dictionary of k-api verbs ktorch's loader line defines."""
+        from .api import fns
+        return fns(self)

@@ -2,7 +2,7 @@
 
 import os
 
-from .display import s1
+from .text import s1
 from .errors import KError
 from .files import read_regular
 

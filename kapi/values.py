@@ -172,6 +172,10 @@ class KFunc:
     def call(self, args):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def s1(self, prec=7):
+        """The function's one-line text (``-3!f``, ``string f``)."""
+        return getattr(self, "name", "code")
+
     def __call__(self, *args):
         return self.call(list(args))
 

@@ -6,7 +6,8 @@ asks for it, and only for tables, keyed tables and dicts."""
 import io
 
 from kapi import values as V
-from kapi.display import cell_strs, s1
+from kapi.display import cell_strs
+from kapi.text import s1
 
 
 def _cells(col, prec):

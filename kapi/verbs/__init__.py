@@ -7,7 +7,14 @@ registries when it starts.
 * ``@monad(glyph)`` / ``@dyad(glyph)``: the unary / binary meaning of an
   operator glyph (``#x`` count, ``x#y`` take).
 * ``@keyword(name, rank, infix=False)``: a q keyword (``til``, ``in``...).
+* ``@takes_interp``: the verb needs its interpreter (globals, settings,
+  output, system commands).  It is written ``fn(interp, x, ...)``; each
+  interpreter binds it to itself when it builds its verb tables
+  (:func:`bind`), so q code sees ``fn(x, ...)``.  There is no "current
+  interpreter" to look up.
 """
+
+import functools
 
 
 MONADS = {}
@@ -50,6 +57,25 @@ def keyword(name, rank=1, infix=False):
         KEYWORDS[name] = (fn, rank, infix)
         return fn
     return reg
+
+
+def takes_interp(fn):
+    """Mark ``fn(interp, ...)`` as a verb bound to its interpreter."""
+    fn.takes_interp = True
+    return fn
+
+
+def bind(fn, interp):
+    """``fn`` as q code of ``interp`` calls it: a verb marked
+    :func:`takes_interp` gets ``interp`` as its first argument."""
+    if fn is None or not getattr(fn, "takes_interp", False):
+        return fn
+
+    @functools.wraps(fn)
+    def bound(*args):
+        return fn(interp, *args)
+    bound.takes_interp = False
+    return bound
 
 
 def load_all():

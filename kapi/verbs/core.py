@@ -524,7 +524,7 @@ def match(x, y):
     if tx == 101 and x is None:
         return y is None
     if isinstance(x, KFunc):
-        from ..display import s1
+        from ..text import s1
         return x is y or s1(x) == s1(y)
     return x is y
 
@@ -670,7 +670,7 @@ def internal(n, y, is_null=False):
     """The n!x internal functions: 0N!x prints x (one-line form) and returns
     it; -3!x the one-line form as a string; -8!x / -9!x serialize and
     deserialize (q IPC bytes)."""
-    from ..display import s1
+    from ..text import s1
     from ..funcs import running as _interp
     if is_null:
         it = _interp()

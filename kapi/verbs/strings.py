@@ -353,7 +353,7 @@ def string(x, prec=None):
             return np.array([x], dtype="S1")
         if t == -11:
             return _kstr(_sym_bytes(x))
-        from ..display import atom_str
+        from ..text import atom_str
         return _kstr(atom_str(x, t, prec).encode("utf-8"))
     if 0 < t < 20:
         V.check_size(len(x), V.OBJSIZE)
@@ -370,7 +370,7 @@ def string(x, prec=None):
     if x is None:
         return _kstr(b"::")
     if isinstance(x, KFunc):
-        from ..display import func_s1
+        from ..text import func_s1
         return _kstr(func_s1(x, prec).encode("utf-8"))
     raise KError("type")
 
