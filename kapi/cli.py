@@ -24,7 +24,7 @@ def main(argv=None):
             ap.error("--doctest needs at least one file")
         return dt(files)
     from .api import dist
-    from .interp import Interpreter
+    from .embed import Interpreter
     q = dist.console(Interpreter())     # under torchrun: rank 0 writes the console
     if ns.file:
         from . import values as V

@@ -190,8 +190,9 @@ def compile_term(t, ctx, prefix=None):
     elif kind == "control":
         ct = CT(NOUN, compile_control(prim, ctx), pos, prim)
     elif kind == "sql":
-        from .qsql import compile_sql
-        ct = CT(NOUN, compile_sql(prim, ctx), pos, prim)
+        # qSQL sits above this module (it compiles its parts with it): the
+        # interpreter hands its compiler in
+        ct = CT(NOUN, ctx.interp.compile_sql(prim, ctx), pos, prim)
     else:  # pragma: no cover
         raise KError("nyi", ctx.frame, pos + ctx.shift)
     for post in posts:
@@ -209,10 +210,11 @@ def _postfix(ct, post, ctx):
         else:
             base = ct.fn
         if ct.const:
-            d = Derived(ct.value, glyph)
+            d = Derived(ct.value, glyph, ctx.interp)
             return CT(VERB, lambda env, d=d: d, ct.pos, ct.ast, value=d, const=True)
         g = guard(Derived, ctx, apos)
-        return CT(VERB, lambda env: g(base(env), glyph), ct.pos, ct.ast)
+        interp = ctx.interp
+        return CT(VERB, lambda env: g(base(env), glyph, interp), ct.pos, ct.ast)
     # bracket application; f[] applies f to ::
     if len(post[1]) == 1 and not post[1][0][1]:
         args = [lambda env: None]
@@ -247,12 +249,13 @@ def _postfix(ct, post, ctx):
                     return dy(x, y)
                 return CT(NOUN, ap2, fpos, ct.ast)
     gcall = guard(call, ctx, fpos)
+    interp = ctx.interp
     if len(args) == 1:
         a0 = args[0]
 
         def ap1(env):
             x = a0(env)
-            return gcall(f0(env), [x])
+            return gcall(f0(env), [x], interp)
         return CT(NOUN, ap1, fpos, ct.ast)
     rargs = args[::-1]
 
@@ -262,7 +265,7 @@ def _postfix(ct, post, ctx):
         f = f0(env)
         try:
             # a lambda (the common case) is called directly; call() does the rest
-            return f.call(vals) if type(f) is Lambda else call(f, vals)
+            return f.call(vals) if type(f) is Lambda else call(f, vals, interp)
         except _Return:
             raise
         except Exception as exc:
@@ -282,7 +285,7 @@ def _postfix(ct, post, ctx):
                     raise
                 except Exception as exc:
                     raise_located(exc, ctx, fpos)
-            return gcall(f, vals)
+            return gcall(f, vals, interp)
     return CT(NOUN, ap, fpos, ct.ast)
 
 
@@ -774,11 +777,12 @@ def _dyad(verb, left, right, ctx):
         return dyad_prim
     vf = verb.fn
     gcall = guard(call, ctx, pos)
+    interp = ctx.interp
 
     def dyad(env):
         y = right(env)
         x = lf(env)
-        return gcall(vf(env), [x, y])
+        return gcall(vf(env), [x, y], interp)
     return dyad
 
 
@@ -800,10 +804,11 @@ def _monad(verb, right, ctx):
 
 def _monad_call(vf, right, ctx, pos):
     g = guard(apply1, ctx, pos)
+    interp = ctx.interp
 
     def monad(env):
         x = right(env)
-        return g(vf(env), x)
+        return g(vf(env), x, interp)
     return monad
 
 
@@ -814,10 +819,11 @@ def _juxt(noun, right, ctx):
         fn = guard(noun.value.fn, ctx, pos)
         return lambda env: fn(right(env))
     g = guard(apply1, ctx, pos)
+    interp = ctx.interp
 
     def juxt(env):
         x = right(env)
-        return g(nf(env), x)
+        return g(nf(env), x, interp)
     return juxt
 
 

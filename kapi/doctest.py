@@ -138,7 +138,7 @@ def run_file(path, out=sys.stdout, mask=None, failures=None):
     """Run one transcript file (or Markdown file); returns (passed, failed).
     The first input line number of each failing case is appended to
     ``failures``."""
-    from .interp import Interpreter
+    from .embed import Interpreter
     from .errors import KExit
     with open(path, encoding="utf-8") as f:
         text = f.read()

@@ -1,7 +1,7 @@
 """Embedding: Python values <-> k values, and live torch objects.
 
 This module is the one place that decides how a Python program sees q data
-and how Python data enters q.  :class:`~kapi.interp.Interpreter` uses it for
+and how Python data enters q.  :class:`Interpreter` (below) uses it for
 ``q(src)``, ``q["name"]``, ``q.call``, ``q.function`` and ``q.object``; see
 docs/embedding.md for the user's guide.
 
@@ -58,8 +58,10 @@ import inspect
 
 import numpy as np
 
+from . import interp as _interp
 from . import values as V
 from .errors import KError
+from .funcs import Builtin, ELIDED, Projection
 from .values import KDict, KFunc, KTable
 
 __all__ = ["Symbol", "Pointer", "Table", "KeyedTable", "QFunction", "PyFunc",
@@ -175,7 +177,6 @@ class PyFunc(KFunc):
         self.maxrank = max(mx, self.rank)
 
     def call(self, args):
-        from .funcs import ELIDED, Projection
         n = len(args)
         if any(a is ELIDED for a in args):
             return Projection(self, args)
@@ -522,3 +523,98 @@ def to_py(interp, x):
     if isinstance(x, KFunc):
         return QFunction(interp, x)
     return x
+
+
+# --------------------------------------------------------------------------
+# the interpreter as Python embeds it
+
+_MISSING = object()
+
+
+class Interpreter(_interp.Interpreter):
+    """A q interpreter for Python programs (``kapi.Interpreter``): the q
+    interpreter of :mod:`kapi.interp` plus the embedding API of
+    docs/embedding.md: ``q(src)`` (the Python view of the result),
+    ``q["x"]`` / ``q["x"] = v`` (globals, converted), ``call(name, *args)``,
+    ``function(src)``, ``object(ptr)`` (the live torch object), ``to_k`` /
+    ``to_py`` (the conversions of this module).
+
+    >>> q = Interpreter()
+    >>> q.console("1+1")
+    '2'
+    >>> q["x"] = [1, 2, 3]
+    >>> q("sum x")
+    6
+    >>> q.function("{x*y}")(6, 7)
+    42
+    """
+
+    def __call__(self, src):
+        """Evaluate q source and return the Python view of the result
+        (numpy arrays for vectors, dicts, :class:`~kapi.Symbol`, live torch
+        objects for api-pointers...; see :mod:`kapi.embed`)."""
+        return self.to_py(self.eval(src))
+
+    def __getitem__(self, name):
+        """``q["x"]``: the Python view of global ``x`` (KeyError if undefined)."""
+        return self.to_py(self.globals[name])
+
+    def __setitem__(self, name, value):
+        """``q["x"] = value``: set global ``x`` to the k value of ``value``
+        (torch objects become api-pointers, callables q functions)."""
+        if not isinstance(name, str) or not name:
+            raise TypeError("kapi: a global's name is a non-empty str")
+        self.globals[str(name)] = self.to_k(value)
+
+    def __delitem__(self, name):
+        del self.globals[name]
+
+    def __contains__(self, name):
+        return name in self.globals
+
+    def get(self, name, default=None):
+        """The Python view of global ``name``, or ``default``."""
+        v = self.globals.get(name, _MISSING)
+        return default if v is _MISSING else self.to_py(v)
+
+    def to_k(self, value):
+        """The k value of a Python value (see :func:`to_k`)."""
+        return to_k(self, value)
+
+    def to_py(self, x):
+        """The Python view of a k value (see :func:`to_py`)."""
+        return to_py(self, x)
+
+    def call(self, name, *args):
+        """Call the q function (or k-api verb, keyword, glyph) named ``name``
+        with Python arguments, as ``name[a;b;..]``; returns the Python view.
+        A k-api verb taking one argument given several gets them as one list,
+        as ``tensor(`randn;3 4)``: ``q.call("tensor", kapi.Symbol("randn"), [3, 4])``.
+        ``name`` may also be a q function value or a :class:`~kapi.QFunction`."""
+        if isinstance(name, QFunction):
+            f = name.k
+        elif isinstance(name, str):
+            f = self.resolve(name)
+        else:
+            f = self.to_k(name)
+        kargs = [self.to_k(a) for a in args]
+        if (len(kargs) > 1 and isinstance(f, Builtin) and f.rank == 1 and f.maxrank == 1
+                and self.builtins.get(f.name) is f):
+            kargs = [V.collapse(kargs)]
+        if not kargs:
+            kargs = [None]
+        return self.to_py(self.apply(f, kargs))
+
+    def function(self, src):
+        """A Python callable for the q function that ``src`` evaluates to
+        (``q.function("{x+y}")(1, 2)`` is 3); TypeError if not a function."""
+        v = self.resolve(src) if src.isidentifier() and src in self.globals else self.eval(src)
+        if not isinstance(v, V.KFunc):
+            raise TypeError("kapi: %r is not a q function" % src)
+        return QFunction(self, v)
+
+    def object(self, x):
+        """The live Python/torch object behind an api-pointer: ``x`` is a k
+        pointer (``q.eval("m")``), a :class:`~kapi.Pointer`, a pointer id or
+        the name of a global holding a pointer."""
+        return object_of(self, x)

@@ -1,6 +1,8 @@
 """Function values and application: primitives, lambdas, projections,
 compositions and the iterator-derived functions; `apply` and indexing."""
 
+
+import sys
 import threading
 
 import numpy as np
@@ -227,12 +229,13 @@ class Composition(KFunc):
 class Derived(KFunc):
     """A function derived by an iterator: ``f'`` ``f/`` ``f\\`` ``f':`` ``f/:`` ``f\\:``."""
 
-    __slots__ = ("f", "glyph", "qtype", "impl")
+    __slots__ = ("f", "glyph", "qtype", "impl", "interp")
 
-    def __init__(self, f, glyph):
+    def __init__(self, f, glyph, interp=None):
         from . import iterators
         self.f = f
         self.glyph = glyph
+        self.interp = interp        # the interpreter whose q code derived it
         self.qtype = {"'": 106, "/": 107, "\\": 108, "':": 109, "/:": 110, "\\:": 111}[glyph]
         self.impl = iterators.IMPL[glyph]
 
@@ -256,7 +259,20 @@ class Derived(KFunc):
             from .verbs import KEYWORDS
             fn = KEYWORDS["sv" if self.glyph == "/:" else "vs"][0]
             return fn(self.f, args[0])
-        return self.impl(self.f, args)
+        return self.impl(self._applied(), args)
+
+    def _applied(self):
+        """f as the iterator applies it: a symbol names a global, a handle
+        1 -1 2 -2 writes to the interpreter's output (as in f x)."""
+        f, it = self.f, self.interp
+        if it is None:
+            return f
+        if type(f) is str and f and not f.startswith(":"):
+            return _deref(f, it)
+        h = _handle(f)
+        if h:
+            return Builtin(str(h), lambda x: _write_handle(h, x, f, it), 1)
+        return f
 
 
 def rank_of(f):
@@ -273,53 +289,72 @@ def rank_of(f):
 _LOCAL = threading.local()
 
 
-def running():
-    """The interpreter whose call is running in this thread (``'nyi`` if none).
-    Kept per thread (pushed by Interpreter._running), so two interpreters used
-    from two threads never see each other."""
-    stack = getattr(_LOCAL, "stack", None)
-    if not stack:
-        raise KError("nyi")
-    return stack[-1]
-
-
 def running_stack():
-    """This thread's stack of running interpreters (innermost last)."""
+    """TRANSITIONAL (removed once every verb is bound to its interpreter):
+    this thread's stack of running interpreters."""
     stack = getattr(_LOCAL, "stack", None)
     if stack is None:
         stack = _LOCAL.stack = []
     return stack
 
 
-def _deref(name, interp=None):
-    """A symbol applied as a function names a global (`f@x, `cls@\\:o)."""
-    it = interp if interp is not None else running()
-    v = it.globals.get(name)
+def running():
+    """TRANSITIONAL: the interpreter running in this thread ('nyi if none)."""
+    stack = running_stack()
+    if not stack:
+        raise KError("nyi")
+    return stack[-1]
+
+
+def _deref(name, interp):
+    """A symbol applied as a function names a global of ``interp``
+    (`f@x, `cls@\\:o); with no interpreter there are no globals."""
+    if interp is None:
+        stack = running_stack()       # TRANSITIONAL
+        if not stack:
+            raise KError(name)
+        interp = stack[-1]
+    v = interp.globals.get(name)
     if v is None:
-        v = it.keywords.get(name) or it.builtins.get(name)
+        v = interp.keywords.get(name) or interp.builtins.get(name)
     if v is None:
         raise KError(name)
     return v
 
 
+def _handle(f):
+    """The handle number when ``f`` is 1 -1 2 -2 as a short/int/long atom."""
+    if type(f) in (np.int64, np.int32, np.int16):
+        h = int(f)
+        if h in (1, -1, 2, -2):
+            return h
+    return 0
+
+
 def call(f, args, interp=None):
     """Apply any k value to a Python list of arguments (bracket application).
-    A symbol names a global of ``interp`` (default: the one running)."""
+    ``interp`` is the interpreter whose q code applies it: a symbol names one
+    of its globals and handles 1 and -1 write to its output."""
     if isinstance(f, KFunc):
         return f.call(args)
     if type(f) is str:
-        return call(_deref(f, interp), args)
+        return call(_deref(f, interp), args, interp)
     if _elided(args):
         args = [None if a is ELIDED else a for a in args]
+    if interp is not None and len(args) == 1 and _handle(f):
+        return _write_handle(_handle(f), args[0], f, interp)
     return index_depth(f, args)
 
 
-def apply1(f, x):
-    """Juxtaposition ``f x``: call a function or index a value."""
+def apply1(f, x, interp=None):
+    """Juxtaposition ``f x``: call a function or index a value (``interp`` as
+    for :func:`call`)."""
     if isinstance(f, KFunc):
         return f.call([x])
     if type(f) is str and f and not f.startswith(":"):
-        return apply1(_deref(f), x)
+        return apply1(_deref(f, interp), x, interp)
+    if interp is not None and _handle(f):
+        return _write_handle(_handle(f), x, f, interp)
     return index(f, x)
 
 
@@ -407,9 +442,9 @@ def index(x, i):
     raise KError("type")
 
 
-def _write_handle(h, data, handle):
-    """`1 "text"` / `-1 "text"` write to stdout (-1 adds a newline); 2/-2 to stderr."""
-    import sys
+def _write_handle(h, data, handle, interp=None):
+    """`1 "text"` / `-1 "text"` write to the interpreter's output (the
+    process's stdout without one; -1 adds a newline); 2/-2 to stderr."""
     t = V.qtype(data)
     if t == 10 or t == -10:
         lines = [V.pystr(data)]
@@ -419,8 +454,9 @@ def _write_handle(h, data, handle):
             lines = ["\n".join(lines) + "\n"]
     else:
         raise KError("type")
-    stack = running_stack()
-    out = stack[-1].out if (abs(h) == 1 and stack) else (sys.stdout if abs(h) == 1 else sys.stderr)
+    if interp is None and running_stack():      # TRANSITIONAL
+        interp = running_stack()[-1]
+    out = (interp.out if interp is not None else sys.stdout) if abs(h) == 1 else sys.stderr
     text = "".join(s + "\n" for s in lines) if h < 0 else "".join(lines)
     out.write(text)
     return handle

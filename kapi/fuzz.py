@@ -99,7 +99,7 @@ def run(n, seed=0, report=None, kfrac=0.3):
     import signal
     import warnings
     from . import compile as C
-    from .interp import Interpreter
+    from .embed import Interpreter
     rng = random.Random(seed)
     lines = conformance_lines()
     q = Interpreter()
@@ -452,7 +452,7 @@ class KapiFuzz:
     def __init__(self):
         import torch as T
         from .api import install
-        from .interp import Interpreter
+        from .embed import Interpreter
         self.T = T
         self.q = install(Interpreter())
         self.dtype = T.get_default_dtype()

@@ -11,13 +11,12 @@ import numpy as np
 
 from . import values as V
 from .compile import Ctx, compile_expr, compile_seq
+from .qsql import compile_sql
 from .display import Settings, show, show_lines
 from .caps import Caps
 from .errors import KError, KExit
 from .funcs import Builtin, Prim, _Return, running_stack
 
-
-_MISSING = object()
 
 # The recursion limit is the process's: it is raised while any interpreter
 # call runs (in any thread; each q call costs ~10 Python frames, and 3.11
@@ -65,22 +64,15 @@ def _is_assignment(expr):
 
 
 class Interpreter:
-    """A q interpreter with its own globals and object registry.
-
-    The embedding API (docs/embedding.md): ``console(src)`` (console text),
-    ``eval(src)`` (the k value), ``q(src)`` (its Python view), ``q["x"]`` /
-    ``q["x"] = v`` (globals, converted), ``call(name, *args)``,
-    ``function(src)``, ``object(ptr)`` (the live torch object), ``to_k`` /
-    ``to_py``.  Conversions are defined in :mod:`kapi.embed`.
+    """A q interpreter with its own globals, settings, verb tables and
+    object registry: ``console(src)`` (console text), ``execute``, ``eval``
+    (the k value), ``run``, ``apply``.  Python embeds it through the subclass
+    :class:`kapi.embed.Interpreter` (``kapi.Interpreter``), which adds the
+    conversions between Python values and k values.
 
     >>> q = Interpreter()
     >>> q.console("1+1")
     '2'
-    >>> q["x"] = [1, 2, 3]
-    >>> q("sum x")
-    6
-    >>> q.function("{x*y}")(6, 7)
-    42
     """
 
     def __init__(self, allow_system=True, allow_files=True, allow_env=True, allow_exit=True,
@@ -97,6 +89,8 @@ class Interpreter:
         self.globals = {}
         self.builtins = {}
         self.depth = 0
+        self.compile_sql = compile_sql   # the compiler's qSQL part (kapi.qsql)
+        self._tls = threading.local()   # this interpreter's calls running in each thread
         self.max_depth = 2000     # q call depth before 'stack
         self.sqlstack = []
         self.settings = Settings()
@@ -152,22 +146,22 @@ class Interpreter:
 
     @contextlib.contextmanager
     def _running(self):
-        """Mark this interpreter as the running one in this thread for the
-        verbs, with numpy's error state quiet (q gives inf/nan, not warnings)
-        and room for deep q recursion, both only while the call runs.
-        Re-entered from Python code that q code called (a Python callable
-        calling q(...)), it keeps the outer evaluation's depth and qSQL stack."""
-        stack = running_stack()
-        outer = not stack       # this thread runs no interpreter yet
-        nested = any(i is self for i in stack)
+        """Run a call of this interpreter: numpy's error state quiet (q gives
+        inf/nan, not warnings) and room for deep q recursion, both only while
+        the call runs.  Re-entered from Python code that q code called (a
+        Python callable calling q(...)) in the same thread, it keeps the outer
+        evaluation's depth and qSQL stack."""
+        tls = self._tls
+        nested = getattr(tls, "calls", 0)
+        tls.calls = nested + 1
         depth = self.depth
+        stack = running_stack()             # TRANSITIONAL: verbs not yet bound
         stack.append(self)
         if not nested:
             self.depth = 0
-        if outer:
             _raise_recursion_limit()
         try:
-            if outer:
+            if not nested:
                 with np.errstate(all="ignore"):
                     yield
             else:
@@ -175,12 +169,12 @@ class Interpreter:
         except RecursionError:
             raise KError("stack") from None
         finally:
-            if outer:
-                _restore_recursion_limit()
             stack.pop()
+            tls.calls = nested
             if nested:
                 self.depth = depth
             else:
+                _restore_recursion_limit()
                 self.depth = 0
                 self.sqlstack.clear()
 
@@ -213,12 +207,6 @@ class Interpreter:
             return system_command(self, src[1:])
         v, _ = self.run(src)
         return v
-
-    def __call__(self, src):
-        """Evaluate q source and return the Python view of the result
-        (numpy arrays for vectors, dicts, :class:`~kapi.Symbol`, live torch
-        objects for api-pointers...; see :mod:`kapi.embed`)."""
-        return self.to_py(self.eval(src))
 
     def execute(self, src):
         """Run one console input; returns the text the console prints
@@ -262,40 +250,6 @@ class Interpreter:
             return printed + text
         return printed.rstrip("\n") if not text else text if not printed else printed + text
 
-    # ------------------------------------------------------------------
-    # embedding (docs/embedding.md) -------------------------------------
-    def __getitem__(self, name):
-        """``q["x"]``: the Python view of global ``x`` (KeyError if undefined)."""
-        return self.to_py(self.globals[name])
-
-    def __setitem__(self, name, value):
-        """``q["x"] = value``: set global ``x`` to the k value of ``value``
-        (torch objects become api-pointers, callables q functions)."""
-        if not isinstance(name, str) or not name:
-            raise TypeError("kapi: a global's name is a non-empty str")
-        self.globals[str(name)] = self.to_k(value)
-
-    def __delitem__(self, name):
-        del self.globals[name]
-
-    def __contains__(self, name):
-        return name in self.globals
-
-    def get(self, name, default=None):
-        """The Python view of global ``name``, or ``default``."""
-        v = self.globals.get(name, _MISSING)
-        return default if v is _MISSING else self.to_py(v)
-
-    def to_k(self, value):
-        """The k value of a Python value (see :func:`kapi.embed.to_k`)."""
-        from .embed import to_k
-        return to_k(self, value)
-
-    def to_py(self, x):
-        """The Python view of a k value (see :func:`kapi.embed.to_py`)."""
-        from .embed import to_py
-        return to_py(self, x)
-
     def resolve(self, name):
         """The k value a name denotes in q code: a global, a q keyword, a
         k-api verb or an operator glyph (``"+"``); KError if none."""
@@ -304,43 +258,6 @@ class Interpreter:
             if v is not None:
                 return v
         raise KError(name)
-
-    def call(self, name, *args):
-        """Call the q function (or k-api verb, keyword, glyph) named ``name``
-        with Python arguments, as ``name[a;b;..]``; returns the Python view.
-        A k-api verb taking one argument given several gets them as one list,
-        as ``tensor(`randn;3 4)``: ``q.call("tensor", kapi.Symbol("randn"), [3, 4])``.
-        ``name`` may also be a q function value or a :class:`~kapi.QFunction`."""
-        from .embed import QFunction
-        if isinstance(name, QFunction):
-            f = name.k
-        elif isinstance(name, str):
-            f = self.resolve(name)
-        else:
-            f = self.to_k(name)
-        kargs = [self.to_k(a) for a in args]
-        if (len(kargs) > 1 and isinstance(f, Builtin) and f.rank == 1 and f.maxrank == 1
-                and self.builtins.get(f.name) is f):
-            kargs = [V.collapse(kargs)]
-        if not kargs:
-            kargs = [None]
-        return self.to_py(self.apply(f, kargs))
-
-    def function(self, src):
-        """A Python callable for the q function that ``src`` evaluates to
-        (``q.function("{x+y}")(1, 2)`` is 3); TypeError if not a function."""
-        from .embed import QFunction
-        v = self.resolve(src) if src.isidentifier() and src in self.globals else self.eval(src)
-        if not isinstance(v, V.KFunc):
-            raise TypeError("kapi: %r is not a q function" % src)
-        return QFunction(self, v)
-
-    def object(self, x):
-        """The live Python/torch object behind an api-pointer: ``x`` is a k
-        pointer (``q.eval("m")``), a :class:`~kapi.Pointer`, a pointer id or
-        the name of a global holding a pointer."""
-        from .embed import object_of
-        return object_of(self, x)
 
     # ------------------------------------------------------------------
     # what verbs bound to this interpreter (kapi.verbs.takes_interp) use

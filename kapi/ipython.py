@@ -33,7 +33,7 @@ def interpreter(shell=None):
             raise RuntimeError("kapi: not running inside IPython")
     q = getattr(shell, _ATTR, None)
     if q is None:
-        from .interp import Interpreter
+        from .embed import Interpreter
         q = Interpreter()
         setattr(shell, _ATTR, q)
     return q

@@ -57,8 +57,7 @@ def run_script_text(interp, text, path="", echo=True):
     for lineno, src in chunks(text):
         try:
             if src.startswith("\\"):
-                from .system import system_command
-                v = system_command(interp, src[1:])
+                v = interp.system_command(src[1:])
                 continue
             v, quiet = interp.run(src, (path, lineno) if path else None)
         except KError as e:

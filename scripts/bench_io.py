@@ -51,7 +51,7 @@ def startup_rows(quick=False):
 
 def state_rows(quick=False, elements=None):
     import torch
-    from kapi.interp import Interpreter
+    from kapi.embed import Interpreter
     from kapi.funcs import running_stack
     _INTERP = running_stack()
 

@@ -73,7 +73,7 @@ def klong():
 
 
 def rows(quick=False):
-    from kapi.interp import Interpreter
+    from kapi.embed import Interpreter
     from kapi.parse import parse
     from kapi.verbs.keywords import _INTERP
 

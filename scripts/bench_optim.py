@@ -99,7 +99,7 @@ def rows(quick=False, ntensors=10, size=1_000_000):
     from kapi.api.optim import catalog as C
     from kapi.api.registry import VectorObj, new
     from kapi.errors import KError
-    from kapi.interp import Interpreter
+    from kapi.embed import Interpreter
     from kapi.verbs.keywords import _INTERP
 
     reps = 4 if quick else 10

@@ -29,7 +29,7 @@ SCRIPT = os.path.join(ROOT, "tests", "kapi", "scripts", "spirals.q")
 def rows(quick=False):
     import numpy as np
     import torch
-    from kapi.interp import Interpreter
+    from kapi.embed import Interpreter
     from kapi.funcs import running_stack
     _INTERP = running_stack()
 

@@ -4,7 +4,7 @@ one source of truth per verb. Run: .venv/bin/python scripts/gen_docs.py"""
 import inspect
 import os
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

@@ -90,7 +90,7 @@ def double_default():
 
 
 def interp():
-    from kapi.interp import Interpreter
+    from kapi.embed import Interpreter
     q = Interpreter()
     q.eval("dtype`double")
     return q

@@ -13,7 +13,7 @@ import torch.distributed.optim  # noqa: E402
 from kapi.api import dist as D  # noqa: E402
 from kapi.api.optim import catalog as C  # noqa: E402
 from kapi.api.optim.custom import needs_closure  # noqa: E402
-from kapi.interp import Interpreter  # noqa: E402
+from kapi.embed import Interpreter  # noqa: E402
 
 NET = "module seq(`sequential;(`linear;2;8);`relu;(`linear;8;3))"
 

@@ -14,7 +14,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from kapi.api import dist as D  # noqa: E402
-from kapi.interp import Interpreter  # noqa: E402
+from kapi.embed import Interpreter  # noqa: E402
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ pytest the tests/kapi package can shadow the top-level name ``kapi``."""
 import numpy as np
 import pytest
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 from kapi.embed import QFunction, Symbol, Table
 from kapi.errors import KError
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 from kapi.embed import KeyedTable, Symbol, Table
 
 

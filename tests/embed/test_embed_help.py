@@ -6,7 +6,7 @@ import inspect
 import os
 import sys
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 from kapi.values import pystr
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")

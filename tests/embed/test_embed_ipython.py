@@ -72,7 +72,7 @@ def test_printing_and_exit(shell, capsys):
 
 
 def test_python_sees_the_same_interpreter(shell, capsys):
-    from kapi.interp import Interpreter
+    from kapi.embed import Interpreter
     from kapi.ipython import interpreter
     q = interpreter(shell)
     assert shell.user_ns["q"] is q and isinstance(q, Interpreter)

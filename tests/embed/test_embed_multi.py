@@ -4,7 +4,7 @@ registries (api-pointers), settings and callables."""
 import pytest
 
 from kapi.errors import KError
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 torch = pytest.importorskip("torch")
 

@@ -5,7 +5,7 @@ import pytest
 
 from kapi.embed import Pointer
 from kapi.errors import KError
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 torch = pytest.importorskip("torch")
 

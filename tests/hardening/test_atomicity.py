@@ -16,7 +16,7 @@ import pytest
 from kapi.api import install
 from kapi.errors import KError
 from kapi.fuzz import diff, snapshot
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 SETUP = """
 m:module seq(`sequential; (`linear;`a;4;3); `relu`r; (`linear;`b;3;2))

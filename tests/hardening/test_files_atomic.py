@@ -10,11 +10,11 @@ import time
 
 import pytest
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 WRITER = r'''
 import sys
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 q = Interpreter()
 print("ready", flush=True)
 while True:

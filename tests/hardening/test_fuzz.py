@@ -7,7 +7,7 @@ import random
 from hypothesis import given, settings, strategies as st, HealthCheck
 
 from kapi.fuzz import SETUP, TOKENS, check_console, conformance_lines, mutate
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 Q = Interpreter()
 Q.console(SETUP)

@@ -17,7 +17,7 @@ import sys
 import pytest
 
 from kapi import compile as C
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 
 def err(q, src):
@@ -116,7 +116,7 @@ limit = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from kapi import compile as C
 from kapi.errors import KError
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 q = Interpreter()
 if sys.argv[2] == "kapi":
     from kapi.api import install

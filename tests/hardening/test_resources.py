@@ -9,7 +9,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from kapi.interp import Interpreter  # noqa: E402
+from kapi.embed import Interpreter  # noqa: E402
 from kapi.api.registry import registry  # noqa: E402
 
 

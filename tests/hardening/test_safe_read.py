@@ -15,7 +15,7 @@ import tracemalloc
 import pytest
 
 from kapi.errors import KError
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 
 # ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Interpreter(allow_system=False, allow_files=False) refuses the outside world."""
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 
 def test_files_refused(tmp_path):

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 
 def fresh():

@@ -124,14 +124,14 @@ def test_create_free_cycles(q):
 
 
 def test_import_is_lazy():
-    code = ("import sys, kapi; from kapi.interp import Interpreter; from kapi.api import install; "
+    code = ("import sys, kapi; from kapi.embed import Interpreter; from kapi.api import install; "
             "q=Interpreter(); install(q); q.eval('1+1'); assert 'torch' not in sys.modules, 'torch imported'")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
 
 
 def test_ktorch_loader_line():
-    from kapi.interp import Interpreter
+    from kapi.embed import Interpreter
     q = Interpreter()
     assert q.console("{key[x]set'x;}(`ktorch 2:`fns,1)[]") == ""
     assert "tensor" in q.globals and "free" in q.globals

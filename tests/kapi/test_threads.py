@@ -7,7 +7,7 @@ import threading
 import numpy as np
 
 from kapi.api import install
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 N = 300
 LOOP = "r:tensor t; x:tensor r; s:sum tensor x; free x; u:tensor(v;1); w:tensor u; free u; (s;count r;sum w)"

@@ -8,7 +8,7 @@ import math
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 Q = Interpreter()
 NULL = -2**63

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 from kapi.errors import KError
 
 

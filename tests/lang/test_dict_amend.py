@@ -4,7 +4,7 @@ as it was.  General values take anything."""
 
 import pytest
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 
 @pytest.mark.parametrize("src", ["d[`a]:`x", "d[`c]:3.5", "d[`a`c]:(1;`x)", "d[`c]:\"s\""])

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 
 @pytest.fixture

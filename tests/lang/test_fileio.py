@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 
 @pytest.fixture

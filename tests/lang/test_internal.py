@@ -1,6 +1,6 @@
 """n!x internal functions on tables (they were taken for n!t keying)."""
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 
 def test_internal_functions_on_tables():

@@ -9,7 +9,7 @@ import pytest
 
 from kapi import values as V
 from kapi.errors import KError
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 from kapi.values import KDict, KTable
 
 HERE = os.path.dirname(os.path.abspath(__file__))

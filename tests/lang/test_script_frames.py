@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 
 @pytest.fixture

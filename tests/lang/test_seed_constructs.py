@@ -3,7 +3,7 @@ standing in for k-api objects: the language half of those examples."""
 
 import pytest
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 
 @pytest.fixture

@@ -432,7 +432,7 @@ class TestCaseTrim:
 
 def _interp():
     try:
-        from kapi.interp import Interpreter
+        from kapi.embed import Interpreter
         q = Interpreter()
         if q.console("1+1") != "2":
             return None

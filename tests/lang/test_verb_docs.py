@@ -2,7 +2,7 @@
 
 import inspect
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 
 def test_keywords_have_help():

@@ -1,7 +1,7 @@
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 from kapi.repl.complete import QCompleter
 
 

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 
 from .test_pty import PROMPT, TEST_BUDGET, Term, kapi_env
 

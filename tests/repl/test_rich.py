@@ -2,7 +2,7 @@
 
 import io
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 from kapi.repl.shell import evaluate
 
 

@@ -4,7 +4,7 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from kapi.interp import Interpreter
+from kapi.embed import Interpreter
 from kapi.repl import shell
 from kapi.repl.history import default_history_path, make_history
 from kapi.repl.lexer import QLexer, q_lexer
