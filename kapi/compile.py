@@ -10,7 +10,8 @@ import numpy as np
 
 from . import values as V
 from .errors import KError
-from .funcs import (ELIDED, _elided, Builtin, Composition, Derived, Lambda, Prim,
+from .iterators import Derived
+from .funcs import (ELIDED, _elided, Builtin, Composition, Lambda, Prim,
                     Projection, V_UNSET, _Return, apply1, call)
 from .values import KDict, KFunc, KTable
 

@@ -226,55 +226,6 @@ class Composition(KFunc):
         return apply1(self.f, call(self.g, args))
 
 
-class Derived(KFunc):
-    """A function derived by an iterator: ``f'`` ``f/`` ``f\\`` ``f':`` ``f/:`` ``f\\:``."""
-
-    __slots__ = ("f", "glyph", "qtype", "impl", "interp")
-
-    def __init__(self, f, glyph, interp=None):
-        from . import iterators
-        self.f = f
-        self.glyph = glyph
-        self.interp = interp        # the interpreter whose q code derived it
-        self.qtype = {"'": 106, "/": 107, "\\": 108, "':": 109, "/:": 110, "\\:": 111}[glyph]
-        self.impl = iterators.IMPL[glyph]
-
-    @property
-    def rank(self):
-        r = rank_of(self.f)
-        if self.glyph in ("/", "\\"):
-            return 2 if r == 1 else r
-        if self.glyph in ("/:", "\\:", "':"):
-            return 2
-        return r
-
-    def s1(self, prec=7):
-        return _s1(self.f, prec) + self.glyph
-
-    def call(self, args):
-        if _elided(args):
-            return Projection(self, args)
-        if not isinstance(self.f, KFunc) and self.glyph in ("/:", "\\:") and len(args) == 1:
-            # x/: is x sv, x\: is x vs (exposed infrastructure)
-            from .verbs import KEYWORDS
-            fn = KEYWORDS["sv" if self.glyph == "/:" else "vs"][0]
-            return fn(self.f, args[0])
-        return self.impl(self._applied(), args)
-
-    def _applied(self):
-        """f as the iterator applies it: a symbol names a global, a handle
-        1 -1 2 -2 writes to the interpreter's output (as in f x)."""
-        f, it = self.f, self.interp
-        if it is None:
-            return f
-        if type(f) is str and f and not f.startswith(":"):
-            return _deref(f, it)
-        h = _handle(f)
-        if h:
-            return Builtin(str(h), lambda x: _write_handle(h, x, f, it), 1)
-        return f
-
-
 def rank_of(f):
     if isinstance(f, KFunc):
         return f.rank
