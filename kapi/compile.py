@@ -819,13 +819,7 @@ def _juxt(noun, right, ctx):
     if noun.const and isinstance(noun.value, Builtin) and noun.value.rank == 1:
         fn = guard(noun.value.fn, ctx, pos)
         return lambda env: fn(right(env))
-    g = guard(apply1, ctx, pos)
-    interp = ctx.interp
-
-    def juxt(env):
-        x = right(env)
-        return g(nf(env), x, interp)
-    return juxt
+    return _monad_call(nf, right, ctx, pos)
 
 
 def _signal(right, ctx, pos):

@@ -43,10 +43,6 @@ class KError(Exception):
         return out
 
 
-def kerr(name):
-    return KError(name)
-
-
 class KExit(SystemExit):
     """Raised by ``exit n`` / ``\\\\``: a :class:`SystemExit` carrying status
     ``code``. Uncaught, it ends a Python host as ``sys.exit(n)`` would; a host

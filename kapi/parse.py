@@ -212,15 +212,6 @@ def _control(c):
     return ("control", c[0][1], c[2], c[0][2])
 
 
-def _phrases_one(c):
-    return [c[0]]
-
-
-def _phrases_more(c):
-    c[0].append(c[2])
-    return c[0]
-
-
 def _by(c):
     return ("by", c[1])
 
@@ -259,7 +250,7 @@ ACTIONS = {
     "lambda": _lambda, "cond": _cond, "control": _control, "params": _params,
     "select": _sql("select"), "exec": _sql("exec"), "update": _sql("update"),
     "delete": _sql("delete"), "by": _by, "where": _where,
-    "phrases_one": _phrases_one, "phrases_more": _phrases_more,
+    "phrases_one": _seq_one, "phrases_more": _seq_more,
 }
 
 # a primary from one token, straight to its term (the default reductions

@@ -96,10 +96,6 @@ def s1(x, prec=7):
     return str(x)
 
 
-def _needs_paren(k):
-    return V.qtype(k) == 0 or (V.is_list(k) and len(k) == 0)
-
-
 def _table_s1(x, prec):
     names = V.syms(x.names)
     ks = s1(names, prec)

@@ -213,10 +213,6 @@ def qtype(x):
     raise KError("type")
 
 
-def is_atom(x):
-    return qtype(x) < 0
-
-
 def is_keyed(x):
     return isinstance(x, KDict) and isinstance(x.keys, KTable)
 
