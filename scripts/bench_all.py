@@ -1,4 +1,4 @@
-"""kapi's benchmarks (issue G): one table, each case against its baseline.
+"""kapi's benchmarks: one table, each case against its baseline.
 
     scripts/bench [--quick] [--only train,lang,optim,io] [--markdown] [--threads N]
 

@@ -1,4 +1,4 @@
-"""Start-up and state-file benchmarks (issue G, part 4).
+"""Start-up and state-file benchmarks.
 
 * cold start: ``python -m kapi`` spawned in a pseudo-terminal until ``q)``
   is written (scripts/bench_startup.py has the details and a torch-import

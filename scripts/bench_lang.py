@@ -1,4 +1,4 @@
-"""Interpreter benchmarks (issue G, part 2).
+"""Interpreter benchmarks.
 
 Each case runs kapi's compiled closure for the q text (parsed and compiled
 once, as a lambda body or a repeated console line is) side by side with the

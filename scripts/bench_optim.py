@@ -1,4 +1,4 @@
-"""Optimizer-step benchmarks (issue G, part 3).
+"""Optimizer-step benchmarks.
 
 10 tensors x 1M float32 parameters with random gradients.  Every optimizer
 in kapi's catalogue (enumerated at run time: ``kapi.api.optim.catalog``)

@@ -1,4 +1,4 @@
-"""Training-loop benchmark (issue G, part 1): the spirals network.
+"""Training-loop benchmark: the spirals network.
 
 A 2-100-3 relu network on 3000 points, cross-entropy, sgd with momentum;
 300 steps of the k lambda of tests/kapi/scripts/spirals.q

@@ -1,4 +1,4 @@
-"""Fast fuzz subset (issue H): nothing escapes console() as a Python
+"""Fast fuzz subset: nothing escapes console() as a Python
 exception, and the interpreter keeps working afterwards. The long run is
 scripts/fuzz."""
 
