@@ -57,13 +57,13 @@ def _locate(e, ctx, pos):
         e.depth = ctx.interp.depth
 
 
-HOST_ERRORS = None  # a list to record host exceptions in (tests and fuzzing set it)
-
-
-def host_error(exc):
-    """A Python exception escaping a primitive, as a q error."""
-    if HOST_ERRORS is not None:
-        HOST_ERRORS.append(exc)
+def host_error(exc, interp=None):
+    """A Python exception escaping a primitive, as a q error.  An interpreter
+    whose ``host_errors`` is a list records the exception there (tests and
+    the fuzzer look for host errors that way)."""
+    rec = getattr(interp, "host_errors", None)
+    if rec is not None:
+        rec.append(exc)
     if isinstance(exc, RecursionError):
         return KError("stack")
     if isinstance(exc, MemoryError):
@@ -81,7 +81,7 @@ def raise_located(exc, ctx, pos):
     if isinstance(exc, KError):
         _locate(exc, ctx, pos)
         raise exc
-    e = host_error(exc)
+    e = host_error(exc, ctx.interp)
     _locate(e, ctx, pos)
     raise e from exc
 

@@ -98,7 +98,6 @@ def run(n, seed=0, report=None, kfrac=0.3):
     import collections
     import signal
     import warnings
-    from . import compile as C
     from .embed import Interpreter
     rng = random.Random(seed)
     lines = conformance_lines()
@@ -147,8 +146,7 @@ def run(n, seed=0, report=None, kfrac=0.3):
             src = random_source(rng) if rng.random() < 0.5 or not lines else mutate(rng, rng.choice(lines))
             if src.lstrip().startswith("\\"):
                 continue
-            old = C.HOST_ERRORS
-            C.HOST_ERRORS = []
+            q.host_errors = []
             signal.alarm(2)
             try:
                 check_console(q, src)
@@ -162,7 +160,7 @@ def run(n, seed=0, report=None, kfrac=0.3):
                 continue
             finally:
                 signal.alarm(0)
-                errs, C.HOST_ERRORS = C.HOST_ERRORS, old
+                errs, q.host_errors = q.host_errors, None
             done += 1
             for e in errs:
                 note(_where(e), src)
@@ -479,23 +477,21 @@ class KapiFuzz:
         self.T.set_grad_enabled(True)
 
     def case(self, src, atomic=True):
-        from . import compile as C
         if not self.healthy():
             self.setup()
         self.n += 1
         before = snapshot(self.q) if atomic else None
-        old = C.HOST_ERRORS
-        C.HOST_ERRORS = []
+        self.q.host_errors = []
         try:
             try:
                 out = check_console(self.q, src)
             except AssertionError:
                 return "ESCAPED"
-            if C.HOST_ERRORS:
-                self.host = C.HOST_ERRORS[:]
+            if self.q.host_errors:
+                self.host = self.q.host_errors[:]
                 return "HOST"
         finally:
-            C.HOST_ERRORS = old
+            self.q.host_errors = None
             self.restore()
         first = self.first = out.split("\n", 1)[0]
         if first.startswith("'"):

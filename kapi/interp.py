@@ -90,6 +90,7 @@ class Interpreter:
         self.builtins = {}
         self.depth = 0
         self.compile_sql = compile_sql   # the compiler's qSQL part (kapi.qsql)
+        self.host_errors = None         # a list: Python exceptions turned into q errors are kept
         self._tls = threading.local()   # this interpreter's calls running in each thread
         self.max_depth = 2000     # q call depth before 'stack
         self.sqlstack = []

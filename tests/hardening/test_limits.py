@@ -16,7 +16,6 @@ import sys
 
 import pytest
 
-from kapi import compile as C
 from kapi.embed import Interpreter
 
 
@@ -47,11 +46,11 @@ STACK = [
 
 @pytest.mark.parametrize("src", STACK)
 def test_deep_recursion_is_stack(q, src):
-    old, C.HOST_ERRORS = C.HOST_ERRORS, []
+    q.host_errors = []
     try:
         assert err(q, src) == "'stack"
     finally:
-        C.HOST_ERRORS = old
+        q.host_errors = None
     assert q.console("1+1") == "2"
 
 
@@ -114,7 +113,6 @@ import json, resource, sys, warnings
 warnings.simplefilter("ignore")
 limit = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-from kapi import compile as C
 from kapi.errors import KError
 from kapi.embed import Interpreter
 q = Interpreter()
@@ -122,7 +120,7 @@ if sys.argv[2] == "kapi":
     from kapi.api import install
     install(q)
     q.console("tensor 1")                   # import torch before measuring
-C.HOST_ERRORS = []
+q.host_errors = []
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 out = []
 for src in json.loads(sys.stdin.read()):
@@ -133,8 +131,8 @@ for src in json.loads(sys.stdin.read()):
         r = "'" + e.name
     except MemoryError:
         r = "MemoryError"
-    out.append([src, r, [type(e).__name__ for e in C.HOST_ERRORS]])
-    C.HOST_ERRORS.clear()
+    out.append([src, r, [type(e).__name__ for e in q.host_errors]])
+    q.host_errors.clear()
     q.globals.clear()
 out.append(["1+1", q.console("1+1"), []])
 grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024
