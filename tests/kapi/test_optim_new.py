@@ -30,11 +30,11 @@ import pytest
 import torch
 
 from kapi.api import optim as O
-from kapi.api.optim import more, torch_extra
+from kapi.api.optim import torch_extra
 
 STEPS = 100
 TOL = 1e-6          # the acceptance bound (relative, float64)
-NEW = list(more.NAMES)
+NEW = list(O.OWN)
 TORCH = list(torch_extra.NAMES)
 ALL = NEW + TORCH
 SHAPES = [(), (5,), (2, 3, 4), "t"]      # "t": a non-contiguous (transposed) 3x4
@@ -572,7 +572,7 @@ def test_lars_matches_timm():
 
 
 def test_lars_warmup():
-    from kapi.api.optim.mxnet import lbmult
+    from kapi.api.optim.lars import lbmult
     assert lbmult(None, 3, 5, 32, 8) == 1.0
     assert lbmult("linear", 80, 5, 32, 8) == 1 + 7 * 80 / 160
     assert lbmult("power2", 80, 5, 32, 8) == 1 + 7 * .25

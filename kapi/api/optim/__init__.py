@@ -10,13 +10,19 @@ from .catalog import (CATALOG, Buffer, Option, Spec, buf, buffer_items, buffer_n
                       buffers, check_positional, defaults, from_torch, get, help_table,
                       katom, kvalue, names, opt, options, register, resolve, setting,
                       settings, state_counts, to_torch, torch_key, torch_state, validate)
-from . import more, torch_extra  # noqa: E402,F401  (registers issue D's optimizers)
+# one module per optimizer: importing it registers its catalogue row (not torch)
+from . import (adagradm, dcasgd, ftml, ftrl, lamb, laprop, lars, nag,  # noqa: E402,F401
+               sgld, signum, sophia, sparseadamw, torch_extra)
+
+# kapi's own optimizers (not torch.optim's), in registration order
+OWN = ("ftrl", "laprop", "adagradm", "sophia", "lars", "signum", "sgld", "dcasgd", "ftml", "nag",
+       "sparseadamw")
 
 __all__ = ["CATALOG", "Buffer", "Option", "Spec", "buf", "buffer_items", "buffer_name",
            "buffers", "check_positional", "defaults", "from_torch", "get", "help_table",
            "katom", "kvalue", "names", "opt", "options", "register", "resolve", "setting",
            "settings", "state_counts", "to_torch", "torch_key", "torch_state", "validate",
-           "Lamb", "create"]
+           "Lamb", "create", "OWN"]
 
 
 def __getattr__(name):

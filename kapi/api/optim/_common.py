@@ -54,6 +54,19 @@ def grouped(tensorlists):
     return [v for v in Optimizer._group_tensors_by_device_and_dtype(tensorlists).values()]
 
 
+def _lr_decay_checks(lr, wd):
+    check(lr >= 0, "Invalid learning rate", lr)
+    check(wd >= 0, "Invalid weight_decay value", wd)
+
+
+def _mom(state, p):
+    """The parameter's ``momentum`` buffer, made (zeros) on first use (MXNet's optimizers)."""
+    m = state.get("momentum")
+    if m is None:
+        m = state["momentum"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+    return m
+
+
 class KOptimizer(Optimizer):
     """Base class: see the module docstring."""
 

@@ -39,6 +39,7 @@ Departures from ktorch at HEAD (reference/ktorch-k-api.md 1.14), on purpose:
 """
 
 import importlib
+import threading
 from collections import namedtuple
 
 import numpy as np
@@ -167,6 +168,39 @@ LR = (lambda v: 0 <= v < float("inf"), "Invalid learning rate")
 EPS = _ge0("Invalid epsilon value")
 DECAY = _ge0("Invalid weight_decay value")
 MOMENTUM = _ge0("Invalid momentum value")
+
+
+# rows most optimizers share: lr (always listed by opt o, as ktorch's), the
+# step counter buffer and a betas pair
+def lr_opt(default, check=LR):
+    """The ``lr`` option row."""
+    return opt("lr", "lr", default, check=check, show="always")
+
+
+STEP = buf("step", kind="step")
+
+
+def betas(beta1=0.9, beta2=0.999):
+    """The ``beta1``/``beta2`` rows of a torch ``betas`` pair."""
+    return (opt("beta1", ("betas", 0), beta1, check=_beta(0)),
+            opt("beta2", ("betas", 1), beta2, check=_beta(1)))
+
+
+def lazy(namespace, names, define):
+    """A module ``__getattr__`` for an optimizer module: the first lookup of
+    one of ``names`` runs ``define()`` (which imports torch and returns
+    name -> class or function) and puts its results in ``namespace``, so
+    that registering the catalogue row does not import torch."""
+    lock = threading.Lock()
+
+    def __getattr__(name):
+        if name not in names:
+            raise AttributeError("module %r has no attribute %r" % (namespace["__name__"], name))
+        with lock:
+            if name not in namespace:
+                namespace.update(define())
+        return namespace[name]
+    return __getattr__
 
 
 def _nesterov(o):
@@ -583,22 +617,6 @@ def _builtins():
             help=("adam: moment estimates with L2 weight decay" if n == "adam" else
                   "adamw: adam with decoupled weight decay"),
             buffers=_ADAM_BUFFERS, pytorch="torch.optim." + cls, checks=_ADAM_CHECKS)
-
-    register(
-        "lamb", "kapi.api.optim.lamb.Lamb",
-        (lr(0.001),
-         opt("beta1", ("betas", 0), 0.9, check=_beta(0)),
-         opt("beta2", ("betas", 1), 0.999, check=_beta(1)),
-         opt("eps", "eps", 1e-08, check=EPS),
-         opt("decay", "weight_decay", 0.0, check=DECAY),
-         opt("unbiased", "bias_correction", True, "bool"),
-         opt("globalnorm", "global_norm", True, "bool"),
-         opt("trustclip", "trust_clip", True, "bool"),
-         opt("trustmin", "trust_min", 0.0),
-         opt("trustmax", "trust_max", 1.0)),
-        help="lamb: layer-wise adaptive moments (NVLAMB variant)",
-        buffers=(buf("step", kind="step"), buf("exp_avg"), buf("exp_avg_sq")),
-        pytorch="", checks=("lr", "eps", "beta1", "beta2", "decay"))
 
     register(
         "lbfgs", "torch.optim.LBFGS",
