@@ -30,12 +30,12 @@ import pytest
 import torch
 
 from kapi.api import optim as O
-from kapi.api.optim import torch_extra
+
 
 STEPS = 100
 TOL = 1e-6          # the acceptance bound (relative, float64)
 NEW = list(O.OWN)
-TORCH = list(torch_extra.NAMES)
+TORCH = list(O.TORCH_OTHERS)
 ALL = NEW + TORCH
 SHAPES = [(), (5,), (2, 3, 4), "t"]      # "t": a non-contiguous (transposed) 3x4
 
