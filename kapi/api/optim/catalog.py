@@ -171,7 +171,7 @@ def _beta(i):
     return (lambda v: 0 <= v < 1, "Invalid beta parameter at index %d" % i)
 
 
-# a learning rate must be finite too (issue 14): an infinite rate only ever
+# a learning rate must be finite too: an infinite rate only ever
 # turns the parameters into nans, so opt, lr and group edits refuse it
 LR = (lambda v: 0 <= v < float("inf"), "Invalid learning rate")
 EPS = _ge0("Invalid epsilon value")

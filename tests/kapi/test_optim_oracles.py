@@ -1,4 +1,4 @@
-"""Issue D, items 1-2: torch.optim's other optimizers and kapi's new ones.
+"""torch.optim's other optimizers and kapi's own ones, against oracles.
 
 Every optimizer is checked against an oracle over 100 float64 steps
 (reference/optimizers.md 3): optax (laprop, adagradm, signum, sophia, and
@@ -400,7 +400,7 @@ def test_torch_optimizers_match_torch(name):
     o = cls(d0)([dict(d0, params=ref[:2]), dict(d1, params=ref[2:])])
     want = run(o, ref, grads)
     r = max(rel(a.numpy(), b.numpy()) for a, b in zip(got, want))
-    # kapi's CPU step (kapi/api/optim/torch_fast.py) runs torch's own
+    # kapi's CPU step (kapi/api/optim/<name>.py) runs torch's own
     # operations for these (bit for bit), and a re-derived update with
     # fewer passes for REDERIVED (equal to rounding)
     assert note(name, r) <= (1e-12 if name in REDERIVED else 0.0)
