@@ -25,7 +25,8 @@ import contextvars
 import importlib
 
 VERBS = {}          # name -> (fn, rank)
-_MODULES = ("registry", "tensor", "module", "loss", "help", "opt", "dist")
+_MODULES = ("registry", "tensor", "module", "loss", "help", "opt", "step", "clip", "schedule",
+            "dist")
 
 
 def verb(name, rank=1):

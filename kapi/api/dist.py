@@ -46,9 +46,12 @@ import numpy as np
 from ..caps import needs
 from ..errors import KError
 from ..values import qtype
-from . import opt as O
 from . import torch, verb
+from .optargs import _pairs_list, _xpairs
+from .optim import catalog as C
 from .registry import DictObj, TensorObj, VectorObj, find, is_ptr, kname
+from .state import OptObj, definition
+from .optim.custom import needs_closure
 
 BACKENDS = ("gloo", "nccl", "mpi")
 OPS = ("sum", "prod", "min", "max", "avg")
@@ -365,11 +368,11 @@ def _need_group(what):
 
 
 def _ddp_options(p):
-    pr = O._xpairs(p)
+    pr = _xpairs(p)
     if pr is None:
         raise KError("ddp: expecting name-value pairs of options, given " + kname(p))
     kw = {}
-    for k, v in O._pairs_list(pr):
+    for k, v in _pairs_list(pr):
         o = _DDP_OPTS.get(k)
         if o is None:
             raise KError("ddp: unrecognized option `%s, expecting one of: %s" % (k, " ".join(_DDP_OPTS)))
@@ -439,10 +442,10 @@ class _View:
         self.state = state
 
 
-class ShardedOptObj(O.OptObj):
+class ShardedOptObj(OptObj):
     """An optimizer whose state is sharded over the ranks: ``opt`` is a
     ZeroRedundancyOptimizer over the catalogue class (``zero o`` turns an
-    :class:`~kapi.api.opt.OptObj` into one, keeping its pointer)."""
+    :class:`~kapi.api.state.OptObj` into one, keeping its pointer)."""
 
     __slots__ = ()
     sharded = True
@@ -455,7 +458,7 @@ class ShardedOptObj(O.OptObj):
             for p in g["params"]:
                 st = z.optim.state.get(p)
                 if st:
-                    a, b, c = O.C.state_counts(self.name, st)
+                    a, b, c = C.state_counts(self.name, st)
                     tc, el, by = tc + a, el + b, by + c
         return tc, el, by
 
@@ -509,9 +512,9 @@ def sharded_state(oo, flag):
         z._all_state_dicts = []         # the gathered copies are not kept
     params = [p for g in z.param_groups for p in g["params"]]
     full = {params[i]: st for i, st in sd["state"].items() if st}
-    view = O.OptObj(oo.name, _View(z.param_groups, full), oo.kdefaults, oo.module)
+    view = OptObj(oo.name, _View(z.param_groups, full), oo.kdefaults, oo.module)
     view._extras = oo._extras
-    return O.definition(view, flag, state=True)
+    return definition(view, flag, state=True)
 
 
 @verb("zero")
@@ -528,12 +531,12 @@ opt(state;module) restores it in one process or, followed by zero, shards it aga
 any number of ranks. Add parameters before zero: only new groups can be added after.
 Optimizers using a norm over all parameters (lamb with globalnorm) are refused."""
     oo = find(x)
-    if not isinstance(oo, O.OptObj):
+    if not isinstance(oo, OptObj):
         raise KError("zero: expecting optimizer, given " + (oo.cls if oo is not None else kname(x)))
     if getattr(oo, "sharded", False):
         raise KError("zero: optimizer state already sharded")
     _need_group("zero")
-    if O._needs_closure(oo.name):
+    if needs_closure(oo.name):
         raise KError("zero: %s optimizer steps with a closure, not supported with sharded state" % oo.name)
     params = oo.params()
     if not params:
@@ -543,8 +546,8 @@ Optimizers using a norm over all parameters (lamb with globalnorm) are refused."
                      % oo.name)
     if any(p.is_sparse for p in params) or len({(p.dtype, p.device) for p in params}) > 1:
         raise KError("zero: parameters must be dense, of one type and on one device")
-    spec = O.C.get(oo.name)
-    kw = O.C.to_torch(oo.name, oo.kdefaults, check=False)
+    spec = C.get(oo.name)
+    kw = C.to_torch(oo.name, oo.kdefaults, check=False)
     groups = [dict(g, params=list(g["params"])) for g in oo.opt.param_groups]
     z = _zero_class()(groups, optimizer_class=spec.cls, **kw)
     old = oo.opt.state

@@ -357,7 +357,7 @@ class ModuleObj(NNObj):
             return None
         raise KError("gradflag: unexpected arg(s) for module")
 
-    # helpers for optimizers (issue C) --------------------------------------
+    # helpers for optimizers (opt, state) -----------------------------------
 
     def named_parameters(self):
         """[(full dotted name, parameter)] in order."""

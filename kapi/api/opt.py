@@ -1,17 +1,13 @@
-"""Optimizers: opt, step, zerograd, nograd, lr (and the optimizer side of
-state, module, help and the storage attributes).
+"""Optimizer definition: opt (create, add parameters, edit and add groups,
+restore from ``state o``), lr and nodecay (group options), and help for
+optimizers.
 
-An optimizer is an :class:`OptObj` in the registry: ``name`` (the ktorch
-optimizer symbol), ``opt`` (the ``torch.optim.Optimizer``; created, as in
-ktorch, with one empty parameter group whose options become its defaults),
-``kdefaults`` (the creation-time k options, the base of every new group) and
-``module`` (the container module tracked for parameter names, ``module o``
-and restore; see reference/ktorch-k-api.md 1.5).
-
-Everything optimizer-specific (option names, order, defaults, checks, buffer
-names) comes from :mod:`kapi.api.optim.catalog`.  Every edit is planned
-first and applied only when all checks pass, so a failing call leaves the
-optimizer's groups, options, state and container unchanged.
+The optimizer object and its ``opt o`` / ``state o`` output are in
+:mod:`kapi.api.state`; everything optimizer-specific (option names, order,
+defaults, checks, buffer names) comes from :mod:`kapi.api.optim.catalog`.
+Every edit is planned first and applied only when all checks pass, so a
+failing call leaves the optimizer's groups, options, state and container
+unchanged.
 """
 
 import numpy as np
@@ -20,187 +16,17 @@ from .. import values as V
 from ..errors import KError
 from ..values import KDict, KTable, qtype
 from . import torch, verb
-from .convert import to_k, to_tensor
-from ..funcs import call
-
-
-def fast_step(opt, closure=None):
-    """optim.fast.step, imported on first use (it imports torch)."""
-    global fast_step
-    from .optim.fast import step
-    fast_step = step
-    return step(opt, closure)
+from .convert import to_tensor
+from .optargs import _is_list, _pairs_list, _pairval, _xpairs
 from .optim import catalog as C
-from .registry import (DictObj, Obj, TensorObj, VectorObj, find, is_ptr, kname,
-                       new, registry)
-
-NULLJ = -2**63
-
-
-# --------------------------------------------------------------------------
-# the registry object
-
-class OptObj(Obj):
-    """An optimizer: catalogue name, torch optimizer, creation options, container module."""
-
-    cls = "optimizer"
-    __slots__ = ("name", "opt", "kdefaults", "module", "_extras")
-
-    def __init__(self, name, opt, kdefaults, module=None):
-        self.name = name
-        self.opt = opt
-        self.kdefaults = kdefaults
-        self.module = module
-        self._extras = None
-
-    @property
-    def extras(self):
-        """The step settings (:class:`Extras`: accumulation, clipping, schedules)."""
-        if self._extras is None:
-            self._extras = Extras()
-        return self._extras
-
-    def has_extras(self):
-        return self._extras is not None and not self._extras.default()
-
-    def objtype(self):
-        return self.name
-
-    def params(self):
-        return [p for g in self.opt.param_groups for p in g["params"]]
-
-    def tensors(self):
-        return self.params()
-
-    def size(self):
-        return np.int64(len(self.params()))
-
-    def _counts(self):
-        tc = el = by = 0
-        for p in self.params():
-            st = self.opt.state.get(p)
-            if st:
-                a, b, c = C.state_counts(self.name, st)
-                tc, el, by = tc + a, el + b, by + c
-        return tc, el, by
-
-    def tensorcount(self):
-        return np.int64(self._counts()[0])
-
-    def elements(self):
-        return np.int64(self._counts()[1])
-
-    def bytes(self):
-        return np.int64(self._counts()[2])
-
-    def kmodule(self):
-        return self.module
-
-    def state(self, flag):
-        return definition(self, flag, state=True)
-
-    def to(self, device=None, dtype=None, non_blocking=False):
-        raise KError("to: not implemented for optimizers")
-
-
-def _alloptions():
-    from . import module as M
-    return M.ALLOPTIONS
-
-
-def _optobj(obj):
-    """The optimizer of an optimizer or model object (None otherwise)."""
-    if isinstance(obj, OptObj):
-        return obj
-    f = getattr(obj, "optobj", None)
-    if callable(f):
-        o = f()
-        if isinstance(o, OptObj):
-            return o
-    return None
+from .registry import DictObj, TensorObj, VectorObj, find, is_ptr, kname, new, registry
+from .state import (ONSTEP, Extras, OptObj, _names, _new_optimizer, _optobj, _options_table,
+                    definition)
+from .step import _onstep_value
 
 
 # --------------------------------------------------------------------------
 # options: positional values then name-value pairs (ktorch's xargc/xpairs)
-
-def _is_list(x):
-    return type(x) is list
-
-
-def _xpairs(x):
-    """(kind, x) if ``x`` is a name-value form, else None (ktorch's xpairs)."""
-    if isinstance(x, KDict):
-        k = x.keys
-        if qtype(k) == 11 or (type(k) in (list, np.ndarray) and len(k) == 0 and qtype(k) in (0, 11)):
-            return ("dict", x)
-        raise KError("unexpected name,value dictionary with %s as keys: %s" % (kname(k), _s1(x)))
-    if isinstance(x, KTable):
-        return None
-    t = qtype(x)
-    if t == 11:
-        if len(x) % 2 == 0:
-            return ("syms", x)
-        raise KError("uneven no. of symbols for name,value pairs: " + _s1(x))
-    if _is_list(x) and not is_ptr(x):
-        if not x:
-            return ("pairs", x)
-        if qtype(x[0]) == -11:
-            if len(x) % 2 == 0:
-                return ("flat", x)
-            raise KError("uneven no. of elements for name,value pairs in list: " + _s1(x))
-        y = x[0]
-        if (qtype(y) == 11 and len(y) == 2) or (_is_list(y) and len(y) == 2 and qtype(y[0]) == -11):
-            return ("pairs", x)
-    return None
-
-
-def _s1(x):
-    try:
-        from ..display import s1
-        return s1(x)
-    except Exception:       # pragma: no cover - display helper missing
-        return kname(x)
-
-
-def _pairval(v):
-    """ktorch's xpair: scalars only; short/int become long, real stays real."""
-    t = qtype(v)
-    if t == -11 or t == -1 or t == -7 or t == -8 or t == -9:
-        return v
-    if t in (-5, -6):
-        return np.int64(v)
-    raise KError("name-value pairs not implemented for %s value" % kname(v))
-
-
-def _pairs_list(p):
-    kind, x = p
-    out = []
-    if kind == "dict":
-        keys = [str(k) for k in x.keys]
-        vals = V.items(x.values) if not isinstance(x.values, KTable) else []
-        for k, v in zip(keys, vals):
-            out.append((k, _pairval(v)))
-    elif kind == "syms":
-        for i in range(0, len(x), 2):
-            out.append((str(x[i]), str(x[i + 1])))
-    elif kind == "flat":
-        for i in range(0, len(x), 2):
-            if qtype(x[i]) != -11:
-                raise KError("unrecognized name for pair, element[%d], expected symbol, received: %s"
-                             % (i, kname(x[i])))
-            out.append((str(x[i]), _pairval(x[i + 1])))
-    else:
-        for i, y in enumerate(x):
-            n = len(y) if (_is_list(y) or type(y) is np.ndarray) else 1
-            if n != 2:
-                raise KError("name,value pair[%d] has %d elements (expected 2)" % (i, n))
-            if qtype(y) == 11:
-                out.append((str(y[0]), str(y[1])))
-            elif _is_list(y) and qtype(y[0]) == -11:
-                out.append((str(y[0]), _pairval(y[1])))
-            else:
-                raise KError("name,value pair[%d] has no name symbol" % i)
-    return out
 
 
 def parse_options(name, args, lead):
@@ -219,9 +45,6 @@ def parse_options(name, args, lead):
         out[k] = C.kvalue(name, k, v, pair=True)
     return out
 
-
-# --------------------------------------------------------------------------
-# parameters (ktorch's addparms): a plan of tensors + container changes
 
 class Plan:
     """Parameters selected by one call and how the container module changes."""
@@ -311,21 +134,6 @@ def plan_params(x):
         p.labels.append(("parmdict", k))
         p.parms.append((k, t))
     return p
-
-
-def _names(c):
-    """id(parameter) -> (owning module type, full name) within container ``c``."""
-    from .module import ktype
-    out = {}
-    if c is None:
-        return out
-    owner = {}
-    for _, m in c.named_modules():
-        for _, p in m.named_parameters(recurse=False):
-            owner.setdefault(id(p), ktype(m))
-    for n, p in c.named_parameters():
-        out[id(p)] = (owner.get(id(p), ""), n)
-    return out
 
 
 def check_plan(oo, plan):
@@ -447,18 +255,6 @@ def _apply_container(oo, ops):
             pd._parameters[op[1]] = op[2]
 
 
-# --------------------------------------------------------------------------
-# create / edit / restore
-
-def _new_optimizer(name, kopts, check=True):
-    spec = C.get(name)
-    kw = C.to_torch(name, kopts, check=check)
-    try:
-        return spec.cls([{"params": []}], **kw)
-    except ValueError as e:
-        raise KError(str(e).split("\n")[0]) from None
-
-
 def _is_long(x):
     return qtype(x) == -7
 
@@ -526,8 +322,6 @@ def _edit(oo, x):
     _apply_container(oo, ops)
     return None
 
-
-# --- restore: opt(state;module)
 
 _ROWTYPES = {-1, -5, -6, -7, -8, -9, -11}
 
@@ -669,101 +463,6 @@ def _restore(d, mptr):
     return new(oo)
 
 
-# --------------------------------------------------------------------------
-# definition and state output
-
-def _options_table(oo, flag):
-    spec = C.get(oo.name)
-    rows = [C.from_torch(oo.name, g, all=flag, k=False) for g in oo.opt.param_groups]
-    keys = [o for o in spec.options if any(o.name in r for r in rows)]
-    names, cols = [], []
-    for o in keys:
-        vals = [C.katom(o, r.get(o.name, o.default)) for r in rows]
-        names.append(o.name)
-        cols.append(V.collapse(vals))
-    return KTable(names, cols)
-
-
-def _kbuf(b, v):
-    if v is None:
-        return None
-    T = torch()
-    if b.kind == "step":
-        return np.int64(int(v.item() if isinstance(v, T.Tensor) else v))
-    if b.kind == "long":
-        return np.int64(int(v.item() if isinstance(v, T.Tensor) else v))
-    if b.kind == "float":
-        return np.float64(float(v.item() if isinstance(v, T.Tensor) else v))
-    if b.kind == "tensors":
-        return [_kval(e) for e in v]
-    return _kval(v)
-
-
-def _kval(v):
-    T = torch()
-    if v is None:
-        return None
-    if isinstance(v, T.Tensor):
-        return to_k(v)
-    if isinstance(v, (bool, np.bool_)):
-        return np.bool_(v)
-    if isinstance(v, (int, np.integer)):
-        return np.int64(v)
-    return np.float64(v)
-
-
-def _buffers(oo, p):
-    st = oo.opt.state.get(p)
-    items = C.buffer_items(oo.name, st) if st else []
-    if not items:
-        return KDict(V.syms([]), [])
-    return KDict(V.syms([n for n, _, _ in items]), [_kbuf(b, v) for _, b, v in items])
-
-
-def _parms_table(oo, state):
-    names = _names(oo.module)
-    g_, ptr_, mod_, nm_, sz_, buf_ = [], [], [], [], [], []
-    for g, grp in enumerate(oo.opt.param_groups):
-        for p in grp["params"]:
-            g_.append(g)
-            ptr_.append(int(p._cdata))
-            mt, n = names.get(id(p), ("", ""))
-            mod_.append(mt)
-            nm_.append(n)
-            sz_.append(np.array(list(p.shape), dtype=np.int64))
-            if state:
-                buf_.append(_buffers(oo, p))
-    cols = ["parmgroup", "pointer", "module", "name", "size"] + (["buffers"] if state else [])
-    data = [np.array(g_, dtype=np.int64), np.array(ptr_, dtype=np.int64), V.syms(mod_),
-            V.syms(nm_), sz_] + ([buf_] if state else [])
-    return KTable(cols, data)
-
-
-def definition(oo, flag=None, state=False):
-    """``opt o`` (state=False) or ``state o``: optimizer, options, parms."""
-    if flag is None:
-        flag = _alloptions()
-    keys = ["optimizer", "options", "parms"]
-    vals = [oo.name, _options_table(oo, flag), _parms_table(oo, state)]
-    if oo.has_extras():
-        keys.append("extras")
-        vals.append(extras_dict(oo))
-    return KDict(V.syms(keys), vals)
-
-
-def extras_dict(oo):
-    """The ``extras`` entry of ``opt o``/``state o`` (only present when an
-    optimizer has step settings or schedules): the ``onstep`` settings and the
-    ``schedule`` table.  Gradients pending in an accumulation are not saved."""
-    ex = oo.extras
-    st = ex.settings()
-    keys = list(ONSTEP) + ["schedule"]
-    vals = [np.int64(st["accumulate"]), np.float64(np.nan if st["clipnorm"] is None else st["clipnorm"]),
-            np.float64(st["clipp"]), np.bool_(st["clipgroup"]),
-            np.float64(np.nan if st["clipvalue"] is None else st["clipvalue"]), schedule_table(oo)]
-    return KDict(V.syms(keys), vals)
-
-
 def _restore_extras(oo, d):
     """Step settings and schedules from a saved ``extras`` dictionary."""
     from .optim import schedule as S
@@ -797,9 +496,6 @@ def _restore_extras(oo, d):
             raise KError("opt: unrecognized extras setting `" + k)
     oo._extras = ex
 
-
-# --------------------------------------------------------------------------
-# verbs
 
 @verb("opt")
 def opt(x):
@@ -839,443 +535,42 @@ opt(state;module)  restore an optimizer from `state o` output (all buffers)."""
     raise KError("opt: unrecognized arg(s)")
 
 
-def _k_loss(r):
-    """Loss tensor from a closure's k result (a tensor pointer is freed)."""
-    T = torch()
-    obj = find(r)
-    if isinstance(obj, TensorObj):
-        registry().free(r)
-        return obj.t
-    if qtype(r) in (-5, -6, -7, -8, -9):
-        return T.tensor(float(r))
-    raise KError("step: closure expected to return loss as tensor or number, given " + kname(r))
-
-
-# --------------------------------------------------------------------------
-# step settings: accumulation, clipping at each step, schedules
-
-class Extras:
-    """What ``step`` does besides the update, per optimizer.
-
-    ``accumulate``: the update is applied on every k-th ``step`` call; the
-    calls in between move each parameter's gradient into ``pending`` (and
-    leave the gradient undefined), the k-th adds the pending sum back, so
-    the update sees the sum of k calls' gradients.  ``calls``: calls since
-    the last update.  ``clipvalue``/``clipnorm`` (None: off), ``clipp`` (the
-    norm type), ``clipgroup`` (a norm per group): clipping applied, in that
-    order, to the gradients of every update just before it (inside the
-    closure for ``step(o;f)``).  ``schedules``: group index -> Schedule.
-    """
-
-    __slots__ = ("accumulate", "calls", "pending", "clipnorm", "clipp", "clipgroup",
-                 "clipvalue", "schedules")
-
-    def __init__(self):
-        self.accumulate, self.calls, self.pending = 1, 0, {}
-        self.clipnorm, self.clipp, self.clipgroup, self.clipvalue = None, 2.0, False, None
-        self.schedules = {}
-
-    def default(self):
-        return (self.accumulate == 1 and self.clipnorm is None and self.clipvalue is None
-                and not self.clipgroup and self.clipp == 2.0 and not self.schedules)
-
-    def settings(self):
-        return {"accumulate": self.accumulate, "clipnorm": self.clipnorm, "clipp": self.clipp,
-                "clipgroup": self.clipgroup, "clipvalue": self.clipvalue}
-
-
-ONSTEP = ("accumulate", "clipnorm", "clipp", "clipgroup", "clipvalue")
-
-
-def _needs_closure(name):
-    global _needs_closure
-    from .optim.custom import needs_closure
-    _needs_closure = needs_closure          # the import once, not on every step
-    return needs_closure(name)
-
-
-def _grads(params):
-    return [p for p in params if p.grad is not None]
-
-
-def _clip_value(ps, v):
-    """torch.nn.utils.clip_grad_value_; a sparse gradient is coalesced and
-    its values clipped."""
-    dense = [p for p in ps if not p.grad.is_sparse]
-    if dense:
-        torch().nn.utils.clip_grad_value_(dense, v)
-    for p in ps:
-        if p.grad.is_sparse:
-            g = p.grad.coalesce()
-            g._values().clamp_(-v, v)
-            p.grad = g
-
-
-def _clip_now(groups, maxnorm, p, pergroup):
-    """torch.nn.utils.clip_grad_norm_ over all groups (or each group):
-    the total norm(s) before clipping."""
-    T = torch()
-    clip = T.nn.utils.clip_grad_norm_
-    if pergroup:
-        out = []
-        for g in groups:
-            ps = _grads(g)
-            out.append(float(clip(ps, maxnorm, p)) if ps else 0.0)
-        return out
-    ps = _grads([q for g in groups for q in g])
-    return float(clip(ps, maxnorm, p)) if ps else 0.0
-
-
-def _prepare(oo):
-    """Before an update: add pending (accumulated) gradients, then clip."""
-    ex = oo._extras
-    if ex is None:
-        return
-    for p, g in ex.pending.values():
-        p.grad = g.clone() if p.grad is None else p.grad + g
-    groups = [grp["params"] for grp in oo.opt.param_groups]
-    if ex.clipvalue is not None:
-        _clip_value(_grads([q for g in groups for q in g]), ex.clipvalue)
-    if ex.clipnorm is not None:
-        _clip_now(groups, ex.clipnorm, ex.clipp, ex.clipgroup)
-
-
-def _stash(oo):
-    """An accumulating call: move gradients into the pending sums."""
-    ex = oo.extras
-    for p in oo.params():
-        if p.grad is None:
-            continue
-        e = ex.pending.get(id(p))
-        g = p.grad.detach()
-        ex.pending[id(p)] = (p, g.clone() if e is None else e[1] + g)
-        p.grad = None
-
-
-def _advance_schedules(oo, pre):
-    ex = oo._extras
-    if ex is None or not ex.schedules:
-        return
-    groups = oo.opt.param_groups
-    for g, s in sorted(ex.schedules.items()):
-        if g < len(groups):
-            s.advance(groups[g], pre.get(g))
-
-
-def _peek_schedules(oo):
-    """k-function schedules' next rates, computed before the update so that a
-    failing function leaves the optimizer unchanged."""
-    ex = oo._extras
-    if ex is None:
-        return {}
-    return {g: s.peek() for g, s in ex.schedules.items() if s.kind == "function" and not s.done}
-
-
-def _step(oo, f):
-    T = torch()
-    ex = oo._extras
-    if f is None and _needs_closure(oo.name):
-        if oo.name == "lbfgs":
-            raise KError("LBFGS optimizer requires model, loss & inputs")
-        raise KError("step: %s optimizer requires a closure, use step(o;f) with f a function "
-                     "that recomputes the loss, calls backward and returns the loss" % oo.name)
-
-    def run():
-        oo.opt.zero_grad(set_to_none=True)
-        with T.enable_grad():
-            return _k_loss(call(f, [None]))
-
-    def loss(r):
-        if r is None:
-            return None
-        return np.float64(float(r.detach() if isinstance(r, T.Tensor) else r))
-
-    if ex is not None and ex.calls + 1 < ex.accumulate:
-        r = run() if f is not None else None
-        _stash(oo)
-        ex.calls += 1
-        return loss(r)
-    pre = _peek_schedules(oo)
-    if f is None:
-        saved = [(p, p.grad) for p in oo.params()]
-        try:
-            _prepare(oo)
-            fast_step(oo.opt)
-        except BaseException:
-            for p, g in saved:
-                p.grad = g
-            raise
-        r = None
-    else:
-        def closure():
-            v = run()
-            _prepare(oo)
-            return v
-
-        groups = oo.opt.param_groups
-        if oo.name == "lbfgs" and len(groups) > 1:
-            # as ktorch: lbfgs steps group 0 only, other groups are ignored
-            oo.opt.param_groups = groups[:1]
-            try:
-                r = oo.opt.step(closure)
-            finally:
-                oo.opt.param_groups = groups
-        else:
-            r = fast_step(oo.opt, closure)
-    if ex is not None:
-        if ex.accumulate > 1:
-            for p in oo.params():           # every call consumes the gradients
-                p.grad = None
-        ex.calls = 0
-        ex.pending.clear()
-    _advance_schedules(oo, pre)
-    return loss(r)
-
-
-@verb("step")
-def step(x):
-    """step o  one optimizer step (also step m for a model).
-step(o;f)  step with closure f: a k function (called with ::) that recomputes the loss
-(forward, loss, backward) and returns it as a tensor pointer (freed) or a number;
-gradients are reset (nograd) before each call. Returns the first loss. Needed by
-optimizers that re-evaluate the loss (lbfgs, sophia, ..): step o on them is an error.
-With onstep settings: accumulate k applies the update on every k-th call (the calls
-between sum the gradients); clipvalue/clipnorm clip the gradients before each update;
-schedules attached with `schedule` advance after each update."""
-    f = None
+@verb("lr")
+def lr(x):
+    """lr o  learning rate of each parameter group (also lr m for a model).
+lr(o;r)  set the learning rate(s): a double, or one double per group."""
+    if not _is_list(x):
+        raise KError("lr: not implemented for " + kname(x))
     if is_ptr(x):
-        obj = registry().get(x)
-    elif _is_list(x) and len(x) == 2 and is_ptr(x[0]):
-        obj = registry().get(x[0])
-        f = x[1]
-        if not isinstance(f, V.KFunc):
-            raise KError("step: closure expected as 2nd arg, given " + kname(f))
-    else:
-        raise KError("step: expects model or optimizer, given " + kname(x))
-    oo = _optobj(obj)
-    if oo is None:
-        raise KError("step: expects model or optimizer, given " + obj.cls)
-    return _step(oo, f)
-
-
-# --------------------------------------------------------------------------
-# clip, clipv: clip gradients now (ktorch); onstep: clipping at every step
-
-def _clip_target(x, what):
-    """(groups of parameter lists, is-optimizer) for clip/clipv's first arg."""
-    from .module import ModuleObj
-    obj = find(x)
-    if obj is None:
-        raise KError("%s: expecting optimizer, module, tensor, vector or dictionary, given %s"
-                     % (what, kname(x)))
-    oo = _optobj(obj)
-    if oo is not None:
-        return [g["params"] for g in oo.opt.param_groups], True
-    if isinstance(obj, ModuleObj):
-        return [list(obj.module.parameters())], False
-    if isinstance(obj, TensorObj):
-        return [[obj.t] if obj.t is not None else []], False
-    if isinstance(obj, (VectorObj, DictObj)):
-        return [[t for t in obj.tensors() if t is not None]], False
-    raise KError("%s: not implemented for %s" % (what, obj.cls))
-
-
-def _normtype(v, what):
-    if qtype(v) in (-5, -6, -7, -9) and not np.isnan(float(v)) and float(v) > 0:
-        return float(v)
-    raise KError("%s: norm type expected as positive long or double (0w for infinity), given %s"
-                 % (what, _s1(v) if qtype(v) < 0 else kname(v)))
-
-
-def _positive(v, what, desc):
-    if qtype(v) in (-5, -6, -7, -9) and np.isfinite(float(v)) and float(v) > 0:
-        return float(v)
-    raise KError("%s: %s expected as positive long or double, given %s"
-                 % (what, desc, _s1(v) if qtype(v) < 0 else kname(v)))
-
-
-@verb("clip")
-def clip(x):
-    """clip(o;maxnorm)  clip gradients now to a total norm of at most maxnorm
-(torch.nn.utils.clip_grad_norm_, norm over all the optimizer's parameters); returns the
-total norm before clipping. o: optimizer, model, module, tensor, vector or dictionary.
-clip(o;maxnorm;p)  p-norm (long or double, 0w for the max norm).
-clip(o;maxnorm;1b) / clip(o;maxnorm;p;1b)  an optimizer's groups clipped separately,
-a norm per group returned.
-To clip before every update instead, use onstep(o;`clipnorm,maxnorm)."""
-    if not (_is_list(x) and 2 <= len(x) <= 4 and is_ptr(x[0])):
-        raise KError("clip: expecting (object;maxnorm), (object;maxnorm;p), (object;maxnorm;groupflag) "
-                     "or (object;maxnorm;p;groupflag)")
-    groups, isopt = _clip_target(x[0], "clip")
-    maxnorm = _positive(x[1], "clip", "max norm")
-    rest = list(x[2:])
-    pergroup = False
-    if rest and qtype(rest[-1]) == -1:
-        pergroup = bool(rest.pop())
-        if pergroup and not isopt:
-            raise KError("clip: group flag is only for optimizers")
-    if len(rest) > 1:
-        raise KError("clip: unrecognized arg(s)")
-    p = _normtype(rest[0], "clip") if rest else 2.0
-    r = _clip_now(groups, maxnorm, p, pergroup)
-    return np.array(r, dtype=np.float64) if pergroup else np.float64(r)
-
-
-@verb("clipv")
-def clipv(x):
-    """clipv(o;value)  clip every gradient element now to [-value, value]
-(torch.nn.utils.clip_grad_value_). o: optimizer, model, module, tensor, vector or
-dictionary. To clip before every update instead, use onstep(o;`clipvalue,value)."""
-    if not (_is_list(x) and len(x) == 2 and is_ptr(x[0])):
-        raise KError("clipv: expecting (object;value)")
-    groups, _ = _clip_target(x[0], "clipv")
-    v = _positive(x[1], "clipv", "clip value")
-    _clip_value(_grads([p for g in groups for p in g]), v)
-    return None
-
-
-def _onstep_value(key, v):
-    t = qtype(v)
-    if key == "accumulate":
-        if t in (-5, -6, -7) and int(v) >= 1:
-            return int(v)
-        raise KError("onstep: accumulate expected as a positive long, given %s"
-                     % (_s1(v) if t < 0 else kname(v)))
-    if key == "clipgroup":
-        if t == -1:
-            return bool(v)
-        raise KError("onstep: clipgroup expected as boolean, given " + kname(v))
-    if key == "clipp":
-        return _normtype(v, "onstep")
-    if (t == -9 and np.isnan(float(v))) or (t == -7 and int(v) == NULLJ):
-        return None                                 # a null turns the setting off
-    return _positive(v, "onstep", key)
-
-
-@verb("onstep")
-def onstep(x):
-    """onstep o  an optimizer's step settings (dictionary):
-  accumulate  apply the update on every k-th step call (default 1); the calls between
-              sum the gradients (moved into the optimizer, grads left undefined)
-  clipnorm    clip gradients to this total norm before each update (0n: off)
-  clipp       the norm type for clipnorm (default 2, 0w: max norm)
-  clipgroup   1b: clipnorm applied to each parameter group separately
-  clipvalue   clip each gradient element to [-v,v] before each update (0n: off)
-  pending     calls accumulated since the last update
-onstep(o;pairs)  set some, name-value pairs as for opt: onstep(o;`accumulate,4),
-onstep(o;`clipnorm`clipp!(1.0;2)), onstep(o;((`clipvalue;.5);(`accumulate;2)))."""
-    if is_ptr(x):
-        oo = _optobj(find(x))
+        oo = _optobj(registry().get(x))
         if oo is None:
-            raise KError("onstep: expecting optimizer or model, given " + kname(x))
-        ex = oo._extras or Extras()
-        d = ex.settings()
-        vals = [np.int64(d["accumulate"]), np.float64(np.nan if d["clipnorm"] is None else d["clipnorm"]),
-                np.float64(d["clipp"]), np.bool_(d["clipgroup"]),
-                np.float64(np.nan if d["clipvalue"] is None else d["clipvalue"]), np.int64(ex.calls)]
-        return KDict(V.syms(list(ONSTEP) + ["pending"]), vals)
-    if not (_is_list(x) and len(x) == 2 and is_ptr(x[0])):
-        raise KError("onstep: expecting optimizer, or (optimizer;name-value pairs)")
-    oo = _optobj(find(x[0]))
-    if oo is None:
-        raise KError("onstep: expecting optimizer or model, given " + kname(x[0]))
-    pr = _xpairs(x[1])
-    if pr is None:
-        raise KError("onstep: expecting name-value pairs, given " + kname(x[1]))
-    new_ = {}
-    for k, v in _pairs_list(pr):
-        if k not in ONSTEP:
-            raise KError("onstep: unrecognized setting `%s, expecting one of: %s" % (k, " ".join(ONSTEP)))
-        new_[k] = _onstep_value(k, v)
-    ex = oo.extras
-    for k, v in new_.items():
-        setattr(ex, k, v)
-    return None
-
-
-# --------------------------------------------------------------------------
-# schedule: learning-rate schedules per group
-
-def _sched_groups(oo, g):
+            raise KError("lr: unrecognized arg(s), expecting model/optimizer to query learning rate(s)")
+        return np.array([float(g["lr"]) for g in oo.opt.param_groups], dtype=np.float64)
+    if not 1 <= len(x) <= 2:
+        raise KError("lr: expecting 1-2 args, given %d" % len(x))
+    if len(x) == 1:
+        raise KError("lr: unrecognized arg(s), expecting model/optimizer to query learning rate(s)")
+    obj = find(x[0]) if is_ptr(x[0]) else None
+    oo = _optobj(obj) if obj is not None else None
+    r = x[1]
+    t = qtype(r)
+    if oo is None or not (t in (-9, 9) or (_is_list(r) and not r)):
+        raise KError("lr: unrecognized arg(s), expecting model/optimizer and learning rate(s) as double(s)")
+    rs = [float(r)] if t == -9 else [float(v) for v in (r if t == 9 else [])]
     n = len(oo.opt.param_groups)
-    t = qtype(g)
-    if t == -7:
-        gs = [int(g)]
-    elif t == 7:
-        gs = [int(i) for i in g]
-    else:
-        raise KError("schedule: group(s) expected as long(s), given " + kname(g))
-    for i in gs:
-        if not 0 <= i < n:
-            raise KError("schedule: group %d invalid, %d group(s) defined" % (i, n))
-    if len(set(gs)) != len(gs):
-        raise KError("schedule: duplicate group(s)")
-    return gs
-
-
-def schedule_table(oo):
-    ex = oo._extras
-    rows = sorted(ex.schedules.items()) if ex is not None else []
-    return KTable(["group", "schedule", "options", "base", "step", "done"],
-                  [np.array([g for g, _ in rows], dtype=np.int64),
-                   V.syms([s.kind for _, s in rows]),
-                   [s.kopts() for _, s in rows],
-                   np.array([s.base for _, s in rows], dtype=np.float64),
-                   np.array([s.n for _, s in rows], dtype=np.int64),
-                   np.array([s.done for _, s in rows], dtype=bool)])
-
-
-@verb("schedule")
-def schedule(x):
-    """schedule o  the learning-rate schedules attached to an optimizer: a table of
-group, schedule, options, base (the group's lr when attached), step (updates since) and
-done (ran past its end; the rate then holds). lr o shows the current rates.
-schedule(o;s) / schedule(o;group(s);s)  attach schedule s to every group or the given
-group(s), replacing any there; the group's lr is set to the schedule's step-0 rate and
-moves after every update (step o). s is
-  a function of the step {[n] ..} or {[n;lr0] ..} returning the rate (lr0: the lr when attached)
-  a name, or (name;options..;name-value pairs), as torch.optim.lr_scheduler:
-  `constant (factor 1/3; iters 5)      `linear (start 1/3; end 1; iters 5) -- warmup
-  (`step;size;gamma .1)   (`multistep;milestones;gamma .1)   (`exponential;gamma)
-  (`polynomial;iters 5;power 1)   (`cosine;tmax;min 0)   (`restarts;t0;tmult 1;min 0)
-  (`onecycle;maxlr;total;pct .3;anneal`cos;cyclemom 1b;basemom .85;maxmom .95;div 25;
-   finaldiv 1e4;threephase 0b)  -- also sets momentum/beta1 unless cyclemom is 0b
-  :: removes the schedule(s), leaving the current rates."""
-    from .optim import schedule as S
-    if is_ptr(x):
-        oo = _optobj(find(x))
-        if oo is None:
-            raise KError("schedule: expecting optimizer or model, given " + kname(x))
-        return schedule_table(oo)
-    if not (_is_list(x) and len(x) in (2, 3) and is_ptr(x[0])):
-        raise KError("schedule: expecting (optimizer;schedule) or (optimizer;group(s);schedule)")
-    oo = _optobj(find(x[0]))
-    if oo is None:
-        raise KError("schedule: expecting optimizer or model, given " + kname(x[0]))
-    groups = oo.opt.param_groups
-    gs = list(range(len(groups))) if len(x) == 2 else _sched_groups(oo, x[1])
-    spec = x[-1]
-    if spec is None:
-        if oo._extras is not None:
-            for g in gs:
-                oo._extras.schedules.pop(g, None)
+    if not rs:
         return None
-    kind, opts = S.parse(spec, _pairs_of)
-    built = [(g,) + S.Schedule.build(kind, opts, groups[g]) for g in gs]
-    ex = oo.extras
-    for g, s, vals in built:
-        S.apply(groups[g], vals)
-        ex.schedules[g] = s
+    if len(rs) != 1 and len(rs) != n:
+        raise KError("length error: %d learning rates given for %d parameter group%s"
+                     % (len(rs), n, "" if n == 1 else "s"))
+    for v in rs:
+        C.validate_given(oo.name, {"lr": v})
+    if len(rs) == 1:
+        rs = rs * n
+    for g, v in zip(oo.opt.param_groups, rs):
+        g["lr"] = v
     return None
 
-
-def _pairs_of(v):
-    pr = _xpairs(v)
-    return _pairs_list(pr) if pr is not None else None
-
-
-# --------------------------------------------------------------------------
-# nodecay: weight-decay masks by parameter name pattern
 
 def _patterns(x):
     from ..verbs.strings import _regex
@@ -1345,95 +640,6 @@ options and decay 0. e.g. nodecay(o;`*.bias`layernorm`embed)."""
         oo.opt._numel_cache = None
     return None
 
-
-def _reset_tensor(t, none):
-    if t is None or t.grad is None:
-        return
-    if none:
-        t.grad = None
-    else:
-        g = t.grad
-        if g.grad_fn is not None:
-            g.detach_()
-        else:
-            g.requires_grad_(False)
-        g.zero_()
-
-
-def _resetgrad(x, what, none):
-    obj = find(x)
-    if obj is None:
-        raise KError("%s: not implemented for %s" % (what, kname(x)))
-    if type(obj) is OptObj:            # the common case first
-        obj.opt.zero_grad(set_to_none=none)
-        return None
-    from .module import ModuleObj
-    if isinstance(obj, TensorObj):
-        _reset_tensor(obj.t, none)
-    elif isinstance(obj, (VectorObj, DictObj)):
-        for t in obj.tensors():
-            _reset_tensor(t, none)
-    elif isinstance(obj, ModuleObj):
-        obj.module.zero_grad(set_to_none=none)
-    else:
-        oo = _optobj(obj)
-        if oo is None:
-            raise KError("%s: not implemented for %s" % (what, obj.cls))
-        oo.opt.zero_grad(set_to_none=none)
-    return None
-
-
-@verb("zerograd")
-def zerograd(x):
-    """zerograd ptr  set gradients to zero: tensor, vector, dictionary, module, optimizer or model."""
-    return _resetgrad(x, "zerograd", False)
-
-
-@verb("nograd")
-def nograd(x):
-    """nograd ptr  make gradients undefined: tensor, vector, dictionary, module, optimizer or model."""
-    return _resetgrad(x, "nograd", True)
-
-
-@verb("lr")
-def lr(x):
-    """lr o  learning rate of each parameter group (also lr m for a model).
-lr(o;r)  set the learning rate(s): a double, or one double per group."""
-    if not _is_list(x):
-        raise KError("lr: not implemented for " + kname(x))
-    if is_ptr(x):
-        oo = _optobj(registry().get(x))
-        if oo is None:
-            raise KError("lr: unrecognized arg(s), expecting model/optimizer to query learning rate(s)")
-        return np.array([float(g["lr"]) for g in oo.opt.param_groups], dtype=np.float64)
-    if not 1 <= len(x) <= 2:
-        raise KError("lr: expecting 1-2 args, given %d" % len(x))
-    if len(x) == 1:
-        raise KError("lr: unrecognized arg(s), expecting model/optimizer to query learning rate(s)")
-    obj = find(x[0]) if is_ptr(x[0]) else None
-    oo = _optobj(obj) if obj is not None else None
-    r = x[1]
-    t = qtype(r)
-    if oo is None or not (t in (-9, 9) or (_is_list(r) and not r)):
-        raise KError("lr: unrecognized arg(s), expecting model/optimizer and learning rate(s) as double(s)")
-    rs = [float(r)] if t == -9 else [float(v) for v in (r if t == 9 else [])]
-    n = len(oo.opt.param_groups)
-    if not rs:
-        return None
-    if len(rs) != 1 and len(rs) != n:
-        raise KError("length error: %d learning rates given for %d parameter group%s"
-                     % (len(rs), n, "" if n == 1 else "s"))
-    for v in rs:
-        C.validate_given(oo.name, {"lr": v})
-    if len(rs) == 1:
-        rs = rs * n
-    for g, v in zip(oo.opt.param_groups, rs):
-        g["lr"] = v
-    return None
-
-
-# --------------------------------------------------------------------------
-# help: help`optimizer, help`sgd .., help o
 
 def _help_dict(spec):
     vals = V.collapse([C.katom(o, o.default) for o in spec.options])

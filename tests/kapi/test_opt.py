@@ -1,5 +1,5 @@
 """Optimizer verbs: opt, step, zerograd, nograd, lr, state, module o, help,
-storage attributes (issue C)."""
+storage attributes."""
 
 import copy
 import io

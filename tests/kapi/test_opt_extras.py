@@ -1,4 +1,4 @@
-"""Optimizer extras (issue D items 3-7): closures, learning-rate schedules,
+"""Optimizer extras: closures, learning-rate schedules,
 gradient clipping, accumulation, weight-decay masks, custom optimizers,
 sparse gradients."""
 

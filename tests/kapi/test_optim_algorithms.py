@@ -58,7 +58,7 @@ TORCH_DIFFERS = {("sgd", "lr")}            # ktorch 0.01, torch.optim.SGD 0.001
 # catalogue consistency
 
 def test_names_and_help_order():
-    # ktorch's seven, in ktorch's (alphabetical) order among issue D's others
+    # ktorch's seven, in ktorch's (alphabetical) order among the others
     assert O.names() == sorted(O.names())
     assert [n for n in O.names() if n in SEVEN] == SEVEN
     rows = [r for r in O.help_table() if r[0] in SEVEN]
@@ -72,7 +72,7 @@ def test_names_and_help_order():
 
 
 def test_settings_vocabulary():
-    # ktorch's vocabulary is included (issue D's optimizers add their own)
+    # ktorch's vocabulary is included (the other optimizers add their own)
     assert set(O.settings()) >= set(
         "alpha amsgrad beta1 beta2 centered changetol dampening decay eps eval globalnorm "
         "gradtol history init iter lrdecay lr momentum nesterov search trustclip trustmax "

@@ -1,6 +1,6 @@
-"""The optimizers' CPU steps a piece at a time (issue 8, speed):
-kapi/api/optim/_work.py, torch_fast.py (adadelta adamax nadam radam rmsprop
-rprop adafactor) and the ``_fast`` paths of kapi's own optimizers and LAMB.
+"""The optimizers' CPU steps a piece at a time (speed):
+kapi/api/optim/_work.py, the fast step of torch's optimizers (_common.py's
+_FastStep: adadelta adamax nadam radam rmsprop rprop adafactor) and the ``_fast`` paths of kapi's own optimizers and LAMB.
 
 Each is checked against an independent oracle over several steps, in
 float64 and float32, with the pieces forced small (``_work.CHUNK`` = 64) so
@@ -10,7 +10,7 @@ that every parameter of these shapes is cut into several pieces, plus a
 * torch's own classes (torch.optim.<Name>, built directly): the same
   numbers to 1e-12 (float64) / 1e-6 (float32) relative, and bit for bit
   for the optimizers whose fast step runs torch's own operations;
-* kapi's optimizers: the NumPy transcriptions of tests/kapi/test_optim_new.py
+* kapi's optimizers: the NumPy transcriptions of tests/kapi/test_optim_oracles.py
   (reference/optimizers.md, float64) and LAMB's of test_optim_algorithms.py.
 """
 
@@ -26,8 +26,8 @@ from kapi.api import optim as O
 from kapi.api.optim import _work
 
 from .test_optim_algorithms import nvlamb
-from .test_optim_new import (np_adagradm_sc, np_dcasgd_mx, np_ftml_mx, np_ftrl_sc,
-                             np_lars_mx, np_laprop_sc, np_signum_mx, np_sparseadamw_recis)
+from .test_optim_oracles import (np_adagradm_sc, np_dcasgd_mx, np_ftml_mx, np_ftrl_sc,
+                                 np_lars_mx, np_laprop_sc, np_signum_mx, np_sparseadamw_recis)
 
 SHAPES = [(1000,), (37, 29), (), (5,), "t"]      # "t": a transposed 30x20
 TOL = {torch.float64: 1e-12, torch.float32: 1e-6}

@@ -1,4 +1,4 @@
-"""Issue 22: sparseadamw counts a step for a parameter only when the step
+"""sparseadamw counts a step for a parameter only when the step
 updates at least one of its rows.
 
 The oracle is a float64 NumPy transcription of RecIS's SparseAdamW
@@ -135,22 +135,22 @@ def check(case, got, w0s, applied, groups, steps=None):
 
 
 # --------------------------------------------------------------------------
-# the issue's case
+# a step without gradient rows between two steps with them
 
-ISSUE_GRADS = [[1., 0., 2.], [0., 0., 0.], [.5, 1., 0.]]
+GAPPED_GRADS = [[1., 0., 2.], [0., 0., 0.], [.5, 1., 0.]]
 
 
-def test_oracle_reproduces_the_issue_numbers():
-    w, t = recis([1., -2., 3.], ISSUE_GRADS, lr=.1)
+def test_oracle_reproduces_the_gapped_numbers():
+    w, t = recis([1., -2., 3.], GAPPED_GRADS, lr=.1)
     assert t == 2
     assert np.allclose(w[:2], [0.80678209, -2.07441366], rtol=0, atol=5e-9)
     # the second step changes nothing
-    w1, t1 = recis([1., -2., 3.], ISSUE_GRADS[:1], lr=.1)
-    w2, t2 = recis([1., -2., 3.], ISSUE_GRADS[:2], lr=.1)
+    w1, t1 = recis([1., -2., 3.], GAPPED_GRADS[:1], lr=.1)
+    w2, t2 = recis([1., -2., 3.], GAPPED_GRADS[:2], lr=.1)
     assert t1 == t2 == 1 and np.array_equal(w1, w2)
 
 
-def test_issue_minimal_case(q):
+def test_gapped_steps_minimal_case(q):
     q("w:tensor(1 -2 3f;`grad); o:opt(`sparseadamw;w;.1;`decay,0f)")
     q("zerograd o; backward(w;1 0 2f); step o")
     w1 = np.array(q("tensor w"))
@@ -161,8 +161,8 @@ def test_issue_minimal_case(q):
     q("zerograd o; backward(w;.5 1 0f); step o")
     got = np.array(q("tensor w"))
     assert int(q("(state o)[`parms;`buffers;0;`step]")) == 2
-    ref, _ = recis([1., -2., 3.], ISSUE_GRADS, lr=.1)
-    assert note("issue case", rel(got, ref)) < TOL
+    ref, _ = recis([1., -2., 3.], GAPPED_GRADS, lr=.1)
+    assert note("gapped case", rel(got, ref)) < TOL
     assert np.allclose(got[:2], [0.80678209, -2.07441366], rtol=0, atol=5e-9)
 
 

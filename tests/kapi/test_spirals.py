@@ -1,4 +1,4 @@
-"""Acceptance (issue C): a ktorch-style training script run with `kapi
+"""Acceptance: a ktorch-style training script run with `kapi
 file.q` matches its plain-PyTorch twin."""
 
 import math

@@ -1,4 +1,4 @@
-"""Two interpreters in two threads (issue 15, item 1, the k-api side): each
+"""Two interpreters in two threads (the k-api side): each
 k-api verb finds its own interpreter's objects, however often threads switch."""
 
 import sys

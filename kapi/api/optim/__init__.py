@@ -2,21 +2,34 @@
 
 :mod:`.catalog` is the table every optimizer verb reads (names, torch
 classes, k options in positional order, defaults, checks, state buffers);
-:mod:`.lamb` is ktorch's LAMB as a ``torch.optim.Optimizer``.  Importing this
-package does not import torch; the classes are resolved on first use.
+each optimizer has a module named after it (:mod:`.adamw`, :mod:`.ftml`,
+:mod:`.lamb` ...) with its catalogue row, its class and its fast path.
+Importing this package does not import torch; the classes are resolved on
+first use.
 """
 
 from .catalog import (CATALOG, Buffer, Option, Spec, buf, buffer_items, buffer_name,
                       buffers, check_positional, defaults, from_torch, get, help_table,
                       katom, kvalue, names, opt, options, register, resolve, setting,
                       settings, state_counts, to_torch, torch_key, torch_state, validate)
-from . import more, torch_extra  # noqa: E402,F401  (registers issue D's optimizers)
+# one module per optimizer: importing it registers its catalogue row (not torch)
+from . import (adadelta, adafactor, adagrad, adagradm, adam, adamax, adamw,  # noqa: E402,F401
+               asgd, dcasgd, ftml, ftrl, lamb, laprop, lars, lbfgs, nadam, nag, radam,
+               rmsprop, rprop, sgd, sgld, signum, sophia, sparseadam, sparseadamw)
+
+# kapi's own optimizers (not torch.optim's), in registration order
+OWN = ("ftrl", "laprop", "adagradm", "sophia", "lars", "signum", "sgld", "dcasgd", "ftml", "nag",
+       "sparseadamw")
+
+# torch.optim's optimizers beyond ktorch's seven (adafactor when torch has it)
+TORCH_OTHERS = tuple(n for n in ("adadelta", "adamax", "nadam", "radam", "asgd", "rprop",
+                                 "sparseadam", "adafactor") if n in CATALOG)
 
 __all__ = ["CATALOG", "Buffer", "Option", "Spec", "buf", "buffer_items", "buffer_name",
            "buffers", "check_positional", "defaults", "from_torch", "get", "help_table",
            "katom", "kvalue", "names", "opt", "options", "register", "resolve", "setting",
            "settings", "state_counts", "to_torch", "torch_key", "torch_state", "validate",
-           "Lamb", "create"]
+           "Lamb", "create", "OWN", "TORCH_OTHERS"]
 
 
 def __getattr__(name):

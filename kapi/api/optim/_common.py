@@ -1,4 +1,6 @@
-"""Shared plumbing for kapi's own ``torch.optim.Optimizer`` subclasses.
+"""Shared plumbing of the optimizer classes: :class:`KOptimizer` for kapi's
+own ``torch.optim.Optimizer`` subclasses, MXNet's checks and momentum buffer,
+and :class:`_FastStep`, the faster CPU step of torch's own optimizers.
 
 :class:`KOptimizer` is the skeleton every new optimizer in this package
 (ftrl, laprop, adagradm, sophia, lars, signum, sgld, dcasgd, ftml, nag,
@@ -18,13 +20,14 @@ is unset (the default); ``foreach`` true or false asks for the multi-tensor
 or the per-tensor path.
 """
 
+import importlib
 import math
 
 import torch
 from torch.optim.optimizer import Optimizer, _get_scalar_dtype
 
 from ...errors import KError
-from ._work import workspace
+from ._work import dense_cpu, workspace
 
 
 def num(x):
@@ -52,6 +55,19 @@ def unset(x):
 def grouped(tensorlists):
     """``[(lists, indices)]`` grouped by device and dtype (torch's helper)."""
     return [v for v in Optimizer._group_tensors_by_device_and_dtype(tensorlists).values()]
+
+
+def _lr_decay_checks(lr, wd):
+    check(lr >= 0, "Invalid learning rate", lr)
+    check(wd >= 0, "Invalid weight_decay value", wd)
+
+
+def _mom(state, p):
+    """The parameter's ``momentum`` buffer, made (zeros) on first use (MXNet's optimizers)."""
+    m = state.get("momentum")
+    if m is None:
+        m = state["momentum"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+    return m
 
 
 class KOptimizer(Optimizer):
@@ -152,3 +168,145 @@ def _flat(p, g, st):
                 or not v.is_contiguous():
             return False
     return True
+
+
+# --------------------------------------------------------------------------
+# the faster CPU step of torch's own optimizers (adadelta, adamax, nadam,
+# radam, rmsprop, rprop, adafactor): :class:`_FastStep`
+
+_OFF = ("foreach", "capturable", "differentiable", "maximize", "fused")
+_INF = {}
+
+
+def _mod(name):
+    return importlib.import_module("torch.optim." + name)
+
+
+def _raw_step(cls):
+    """``cls.step`` without the hook wrapper torch adds on first construction
+    (our own wrapper already ran the hooks)."""
+    f = cls.__dict__["step"]
+    while getattr(f, "hooked", False) and hasattr(f, "__wrapped__"):
+        f = f.__wrapped__
+    return f
+
+
+def _flat_all(p, ts):
+    """Whether ``p`` and the tensors ``ts`` (None skipped) are contiguous,
+    of ``p``'s dtype, shape and device: the pieces and fused kernels' case."""
+    if not p.is_contiguous():
+        return False
+    for t in ts:
+        if t is None:
+            continue
+        if t.dtype != p.dtype or t.shape != p.shape or t.device != p.device \
+                or not t.is_contiguous():
+            return False
+    return True
+
+
+def _sq(x):
+    """Sum of squares of ``x`` (a float): BLAS dot, which also runs threaded."""
+    x = x.reshape(-1)
+    return torch.dot(x, x).item()
+
+
+def _inf_step(device):
+    """A 0-d step of +inf: the fused Adam kernel's bias corrections are then 1."""
+    t = _INF.get(device)
+    if t is None:
+        t = _INF[device] = torch.tensor(float("inf"), device=device)
+    return t
+
+
+def _adam(w, g, m, v, step, lr, beta1, beta2, eps, wd=0.0, decoupled=False):
+    """torch's fused Adam(W) kernel on one parameter (piece):
+    ``m = lerp(m, g', 1-beta1); v = beta2*v + (1-beta2)*g'^2;
+    w -= lr/(1-beta1^t) * m/(sqrt(v)/sqrt(1-beta2^t) + eps)`` with ``t`` the
+    step tensor's value and ``g' = g + wd*w`` (decoupled: ``w *= 1-lr*wd`` first)."""
+    f = torch._fused_adamw_ if decoupled else torch._fused_adam_
+    f([w], [g], [m], [v], [], [step], lr=lr, beta1=beta1, beta2=beta2, weight_decay=wd,
+      eps=eps, amsgrad=False, maximize=False)
+
+
+class _FastStep:
+    """Mixin: gather every group with torch's ``_init_group``, then either
+    the fast update or torch's own step.
+
+    On the CPU torch steps its optimizers with its per-tensor loop
+    (``_single_tensor_<name>``): every operation of the update is a pass over
+    the whole parameter and most allocate a temporary.  The subclasses (adadelta,
+    adamax, nadam, radam, rmsprop, rprop, adafactor; a module each) keep
+    torch's state (``_init_group`` is torch's own: same keys, dtypes, lazy
+    creation), options and errors, and step each contiguous parameter a
+    cache-sized piece at a time into a reusable scratch workspace
+    (:mod:`._work`), with as few operations as the update allows:
+
+    * adamax, rprop, adafactor: torch's operations in torch's order -- results
+      bit for bit torch's (rprop's boolean-mask assignments become exact
+      selections, see :class:`Rprop`);
+    * radam (once rectified), rmsprop (without momentum and centering), nadam:
+      torch's fused Adam kernel (``torch._fused_adam_``, one pass) with the
+      learning rate, betas and eps rewritten so that its update is theirs (see
+      each class);
+    * adadelta: ``sqrt(a+eps)/sqrt(s+eps)`` as one ``rsqrt((s+eps)/(a+eps))``.
+
+    The rewritten ones agree with torch to rounding (tests/kapi compare with
+    torch's classes in float64 and float32).  The fast path is taken when every
+    group is torch's default CPU configuration: ``foreach``, ``capturable``,
+    ``differentiable`` and ``maximize`` off, a float ``lr``, and every parameter
+    with a gradient a real floating point CPU tensor with a dense gradient of
+    its dtype and shape.  Anything else (CUDA, complex parameters, sparse
+    gradients, a tensor ``lr`` ...) is torch's own step, with its own errors;
+    a non-contiguous parameter (or gradient, or state) is stepped by torch's
+    per-tensor function."""
+
+    _torch = None            # the torch class
+    _nlists = 0              # how many lists its _init_group fills
+
+    def _eligible(self):
+        for g in self.param_groups:
+            if any(g.get(k) for k in _OFF) or isinstance(g.get("lr"), torch.Tensor):
+                return False
+            if not dense_cpu(g["params"]):
+                return False
+        return True
+
+    def _gather(self, group):
+        lists = [[] for _ in range(self._nlists)]
+        self._init_group(group, *lists)
+        return lists
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        """One step, as torch's class; ``closure`` re-evaluates and returns the loss."""
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        if not self._eligible():
+            _raw_step(self._torch)(self)
+            return loss
+        ws = workspace(self)
+        for group in self.param_groups:
+            lists = self._gather(group)
+            if not lists[0]:
+                continue
+            rest = [[] for _ in lists]
+            ctx = self._context(group)
+            for row in zip(*lists):
+                if _flat_all(row[0], self._states(row)):
+                    self._fast(group, ctx, ws, *row)
+                else:
+                    for r, x in zip(rest, row):
+                        r.append(x)
+            if rest[0]:
+                self._torch_single(group, rest)
+        return loss
+
+    def _context(self, group):
+        return None
+
+    def _states(self, row):
+        """The tensors of a parameter's row that must share its layout."""
+        return row[1:-1]

@@ -1,10 +1,19 @@
-"""The optimizer catalogue: one table row per optimizer.
+"""The optimizer catalogue: the row type, the registry and its lookups.
 
 Every optimizer verb reads this table: ``opt`` (option parsing, positional
 order, type checks, the torch class and its keywords), ``opt o`` / ``state``
 (k option values back from a torch param group, buffer names), ``help``
 (the option table) and restore.  Adding an optimizer is one :func:`register`
-call; ktorch's seven are registered below.
+call; each built-in optimizer has its own module in this package (named
+after its k name: ``adamw.py``, ``ftml.py`` ...) holding its row, its class
+and its fast path, and registers the row when imported (without importing
+torch: a class is built on first use, :func:`lazy`).
+
+The catalogue is global to the process on purpose, as in ktorch (one
+process, one torch): an optimizer kind is code, a class and its option rows,
+like an imported module, so ``kapi.register_optimizer`` makes it known to
+every interpreter; optimizer objects themselves live in one interpreter's
+registry.
 
 An option row is ``(k name, torch keyword, default, k type, check)``:
 
@@ -30,7 +39,7 @@ Departures from ktorch at HEAD (reference/ktorch-k-api.md 1.14), on purpose:
 * adagrad steps: its state is created lazily, with the *group's* ``init``
   (ktorch's libtorch Adagrad asserts on parameters added after construction;
   torch.optim.Adagrad creates state lazily but from the optimizer defaults,
-  so :class:`Adagrad` below reads the group's value instead).
+  so :class:`~kapi.api.optim.adagrad.Adagrad` reads the group's value instead).
 * state buffers round-trip under the names ``state`` writes (``momentum`` for
   rmsprop, ``h_diag``/``prev_flag_grad`` for lbfgs); the names ktorch's
   restore expects are accepted as aliases.
@@ -39,6 +48,7 @@ Departures from ktorch at HEAD (reference/ktorch-k-api.md 1.14), on purpose:
 """
 
 import importlib
+import threading
 from collections import namedtuple
 
 import numpy as np
@@ -161,7 +171,7 @@ def _beta(i):
     return (lambda v: 0 <= v < 1, "Invalid beta parameter at index %d" % i)
 
 
-# a learning rate must be finite too (issue 14): an infinite rate only ever
+# a learning rate must be finite too: an infinite rate only ever
 # turns the parameters into nans, so opt, lr and group edits refuse it
 LR = (lambda v: 0 <= v < float("inf"), "Invalid learning rate")
 EPS = _ge0("Invalid epsilon value")
@@ -169,10 +179,37 @@ DECAY = _ge0("Invalid weight_decay value")
 MOMENTUM = _ge0("Invalid momentum value")
 
 
-def _nesterov(o):
-    if o["nesterov"] and (o["momentum"] <= 0 or o["dampening"] != 0):
-        return "Nesterov momentum requires a momentum and zero dampening"
-    return None
+# rows most optimizers share: lr (always listed by opt o, as ktorch's), the
+# step counter buffer and a betas pair
+def lr_opt(default, check=LR):
+    """The ``lr`` option row."""
+    return opt("lr", "lr", default, check=check, show="always")
+
+
+STEP = buf("step", kind="step")
+
+
+def betas(beta1=0.9, beta2=0.999):
+    """The ``beta1``/``beta2`` rows of a torch ``betas`` pair."""
+    return (opt("beta1", ("betas", 0), beta1, check=_beta(0)),
+            opt("beta2", ("betas", 1), beta2, check=_beta(1)))
+
+
+def lazy(namespace, names, define):
+    """A module ``__getattr__`` for an optimizer module: the first lookup of
+    one of ``names`` runs ``define()`` (which imports torch and returns
+    name -> class or function) and puts its results in ``namespace``, so
+    that registering the catalogue row does not import torch."""
+    lock = threading.Lock()
+
+    def __getattr__(name):
+        if name not in names:
+            raise AttributeError("module %r has no attribute %r" % (namespace["__name__"], name))
+        with lock:
+            if name not in namespace:
+                namespace.update(define())
+        return namespace[name]
+    return __getattr__
 
 
 # --------------------------------------------------------------------------
@@ -501,151 +538,3 @@ def help_table():
         rows.append((n, s.pytorch, [o.name for o in s.options],
                      [o.default for o in s.options]))
     return rows
-
-
-# --------------------------------------------------------------------------
-# adagrad that steps whatever the parameters were added
-
-def _adagrad_class():
-    import torch
-    from torch.optim.optimizer import _get_scalar_dtype
-
-    class Adagrad(torch.optim.Adagrad):
-        """torch.optim.Adagrad whose state, when created lazily (parameters
-        added after construction, as ktorch's ``opt`` always does), starts
-        from the *group's* ``initial_accumulator_value`` as libtorch's does,
-        not the optimizer default."""
-
-        def _init_group(self, group, *args):
-            init = group["initial_accumulator_value"]
-            fused = bool(group.get("fused"))
-            for p in group["params"]:
-                if p.grad is not None and len(self.state[p]) == 0:
-                    st = self.state[p]
-                    st["step"] = (torch.zeros((), dtype=_get_scalar_dtype(is_fused=True),
-                                              device=p.device) if fused else
-                                  torch.tensor(0.0, dtype=_get_scalar_dtype()))
-                    v = complex(init, init) if torch.is_complex(p) else init
-                    st["sum"] = torch.full_like(p, v, memory_format=torch.preserve_format)
-            return super()._init_group(group, *args)
-
-    return Adagrad
-
-
-def __getattr__(name):
-    # ``catalog.Adagrad`` is built on first use so that importing the
-    # catalogue does not import torch
-    if name == "Adagrad":
-        cls = _adagrad_class()
-        globals()["Adagrad"] = cls
-        return cls
-    raise AttributeError(name)
-
-
-def _adam_options(decay):
-    return (
-        opt("lr", "lr", 0.001, check=LR),
-        opt("beta1", ("betas", 0), 0.9, check=_beta(0)),
-        opt("beta2", ("betas", 1), 0.999, check=_beta(1)),
-        opt("eps", "eps", 1e-08, check=EPS),
-        opt("decay", "weight_decay", decay, check=DECAY),
-        opt("amsgrad", "amsgrad", False, "bool"),
-    )
-
-
-_ADAM_BUFFERS = (buf("step", kind="step"), buf("exp_avg"), buf("exp_avg_sq"),
-                 buf("max_exp_avg_sq"))
-_ADAM_CHECKS = ("lr", "eps", "beta1", "beta2", "decay")
-
-
-def _builtins():
-    # lr is never shown conditionally by ktorch: always listed
-    def lr(default, check=LR):
-        return opt("lr", "lr", default, check=check, show="always")
-
-    register(
-        "adagrad", "kapi.api.optim.catalog.Adagrad",
-        (lr(0.01),
-         opt("lrdecay", "lr_decay", 0.0, check=_ge0("Invalid lr_decay value")),
-         opt("decay", "weight_decay", 0.0, check=DECAY),
-         opt("init", "initial_accumulator_value", 0.0,
-             check=_ge0("Invalid initial_accumulator_value value")),
-         opt("eps", "eps", 1e-10, check=EPS)),
-        help="adaptive gradient: per-element rates from the sum of squared gradients",
-        buffers=(buf("step", kind="step"), buf("sum")),
-        pytorch="torch.optim.Adagrad",
-        note="steps (ktorch's asserts); lazy state from the group's init")
-
-    for n, decay, cls in (("adam", 0.0, "Adam"), ("adamw", 0.01, "AdamW")):
-        o = _adam_options(decay)
-        register(
-            n, "torch.optim." + cls, (lr(0.001),) + o[1:],
-            help=("adam: moment estimates with L2 weight decay" if n == "adam" else
-                  "adamw: adam with decoupled weight decay"),
-            buffers=_ADAM_BUFFERS, pytorch="torch.optim." + cls, checks=_ADAM_CHECKS)
-
-    register(
-        "lamb", "kapi.api.optim.lamb.Lamb",
-        (lr(0.001),
-         opt("beta1", ("betas", 0), 0.9, check=_beta(0)),
-         opt("beta2", ("betas", 1), 0.999, check=_beta(1)),
-         opt("eps", "eps", 1e-08, check=EPS),
-         opt("decay", "weight_decay", 0.0, check=DECAY),
-         opt("unbiased", "bias_correction", True, "bool"),
-         opt("globalnorm", "global_norm", True, "bool"),
-         opt("trustclip", "trust_clip", True, "bool"),
-         opt("trustmin", "trust_min", 0.0),
-         opt("trustmax", "trust_max", 1.0)),
-        help="lamb: layer-wise adaptive moments (NVLAMB variant)",
-        buffers=(buf("step", kind="step"), buf("exp_avg"), buf("exp_avg_sq")),
-        pytorch="", checks=("lr", "eps", "beta1", "beta2", "decay"))
-
-    register(
-        "lbfgs", "torch.optim.LBFGS",
-        (lr(1.0),
-         opt("iter", "max_iter", 20, "long"),
-         opt("eval", "max_eval", None, "long", nullable=True,
-             derive=lambda o: o["iter"] * 5 // 4, show="set"),
-         opt("gradtol", "tolerance_grad", 1e-07),
-         opt("changetol", "tolerance_change", 1e-09),
-         opt("history", "history_size", 100, "long"),
-         opt("search", "line_search_fn", None, "symbol", show="set")),
-        help="limited-memory BFGS (needs a closure)",
-        buffers=(buf("func_evals", kind="long"), buf("n_iter", kind="long"),
-                 buf("t", kind="float"), buf("prev_loss", kind="float"),
-                 buf("d"), buf("h_diag", "H_diag", aliases=("H_diag",)),
-                 buf("prev_flag_grad", "prev_flat_grad", aliases=("prev_flat_grad",)),
-                 buf("old_dirs", kind="tensors"), buf("old_stps", kind="tensors"),
-                 buf("ro", kind="tensors"), buf("al", kind="tensors", always=False)),
-        pytorch="torch.optim.LBFGS")
-
-    register(
-        "rmsprop", "kapi.api.optim.torch_fast.RMSprop",
-        (lr(0.01),
-         opt("alpha", "alpha", 0.99, check=_ge0("Invalid alpha value")),
-         opt("eps", "eps", 1e-08, check=EPS),
-         opt("decay", "weight_decay", 0.0, check=DECAY),
-         opt("momentum", "momentum", 0.0, check=MOMENTUM),
-         opt("centered", "centered", False, "bool")),
-        help="rmsprop: rates from a moving average of squared gradients",
-        buffers=(buf("step", kind="step"), buf("square_avg"),
-                 buf("momentum", "momentum_buffer", aliases=("momentum_buffer",)),
-                 buf("grad_avg")),
-        pytorch="torch.optim.RMSprop",
-        checks=("lr", "eps", "momentum", "decay", "alpha"))
-
-    register(
-        "sgd", "torch.optim.SGD",
-        (lr(0.01),
-         opt("momentum", "momentum", 0.0, check=MOMENTUM),
-         opt("dampening", "dampening", 0.0),
-         opt("decay", "weight_decay", 0.0, check=DECAY),
-         opt("nesterov", "nesterov", False, "bool")),
-        help="stochastic gradient descent, optional momentum and nesterov",
-        buffers=(buf("momentum_buffer"),),
-        pytorch="torch.optim.SGD",
-        checks=("lr", "momentum", "decay", _nesterov),
-        note="lr default 0.01 (torch's is 0.001)")
-
-
-_builtins()

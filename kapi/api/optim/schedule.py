@@ -318,7 +318,7 @@ def apply(group, vals):
 def parse(x, pairs):
     """``(kind, opts)`` from a k schedule argument: a k function, a symbol, or
     a list ``(`name; positional..; [name-value pairs])``.  ``pairs`` is the
-    name-value parser of :mod:`kapi.api.opt` (``x -> [(name, value)] or None``)."""
+    name-value parser of :mod:`kapi.api.optargs` (``x -> [(name, value)] or None``)."""
     from ... import values as V
     if isinstance(x, V.KFunc):
         r = getattr(x, "rank", 1)

@@ -1,4 +1,4 @@
-"""Issue D, items 1-2: torch.optim's other optimizers and kapi's new ones.
+"""torch.optim's other optimizers and kapi's own ones, against oracles.
 
 Every optimizer is checked against an oracle over 100 float64 steps
 (reference/optimizers.md 3): optax (laprop, adagradm, signum, sophia, and
@@ -30,12 +30,12 @@ import pytest
 import torch
 
 from kapi.api import optim as O
-from kapi.api.optim import more, torch_extra
+
 
 STEPS = 100
 TOL = 1e-6          # the acceptance bound (relative, float64)
-NEW = list(more.NAMES)
-TORCH = list(torch_extra.NAMES)
+NEW = list(O.OWN)
+TORCH = list(O.TORCH_OTHERS)
 ALL = NEW + TORCH
 SHAPES = [(), (5,), (2, 3, 4), "t"]      # "t": a non-contiguous (transposed) 3x4
 
@@ -400,7 +400,7 @@ def test_torch_optimizers_match_torch(name):
     o = cls(d0)([dict(d0, params=ref[:2]), dict(d1, params=ref[2:])])
     want = run(o, ref, grads)
     r = max(rel(a.numpy(), b.numpy()) for a, b in zip(got, want))
-    # kapi's CPU step (kapi/api/optim/torch_fast.py) runs torch's own
+    # kapi's CPU step (kapi/api/optim/<name>.py) runs torch's own
     # operations for these (bit for bit), and a re-derived update with
     # fewer passes for REDERIVED (equal to rounding)
     assert note(name, r) <= (1e-12 if name in REDERIVED else 0.0)
@@ -572,7 +572,7 @@ def test_lars_matches_timm():
 
 
 def test_lars_warmup():
-    from kapi.api.optim.mxnet import lbmult
+    from kapi.api.optim.lars import lbmult
     assert lbmult(None, 3, 5, 32, 8) == 1.0
     assert lbmult("linear", 80, 5, 32, 8) == 1 + 7 * 80 / 160
     assert lbmult("power2", 80, 5, 32, 8) == 1 + 7 * .25
