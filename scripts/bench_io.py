@@ -52,14 +52,13 @@ def startup_rows(quick=False):
 def state_rows(quick=False, elements=None):
     import torch
     from kapi.embed import Interpreter
-    from kapi.funcs import running_stack
-    _INTERP = running_stack()
 
     elements = elements or (10_000_000 if quick else 100_000_000)
     cols = 5000
     rows_ = elements // 2 // cols
     q = Interpreter()
-    _INTERP.append(q)
+    running = q._running()      # what Interpreter.run does around a line
+    running.__enter__()
     out = []
     tmp = tempfile.mkdtemp(prefix="kapi-bench-")
     try:
@@ -100,7 +99,7 @@ def state_rows(quick=False, elements=None):
                            "%.0f MB/s" % (mb / t), "%.2fx copy" % (mb / t / c), "(no target)",
                            None, "(%s)" % ftime(t)))
     finally:
-        _INTERP.pop()
+        running.__exit__(None, None, None)
         shutil.rmtree(tmp, ignore_errors=True)
     return out
 

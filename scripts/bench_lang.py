@@ -75,10 +75,10 @@ def klong():
 def rows(quick=False):
     from kapi.embed import Interpreter
     from kapi.parse import parse
-    from kapi.verbs.keywords import _INTERP
 
     q = Interpreter()
-    _INTERP.append(q)          # what Interpreter.run does around a line
+    running = q._running()      # what Interpreter.run does around a line
+    running.__enter__()
     k = klong()
     reps = 3 if quick else 7
     out = []
@@ -168,7 +168,7 @@ def rows(quick=False):
                    "KlongPy %.2f MB/s" % mk if mk else "KlongPy -", "%.2f MB/s" % mq,
                    "%.1fx faster" % (mq / mk) if mk else "-", ">= 3 MB/s; >= 6x KlongPy", ok,
                    "(%d statements; Klong %.1f MB)" % (len(qs), kbytes / 1e6)))
-    _INTERP.pop()
+    running.__exit__(None, None, None)
     return out
 
 

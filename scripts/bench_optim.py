@@ -100,7 +100,6 @@ def rows(quick=False, ntensors=10, size=1_000_000):
     from kapi.api.registry import VectorObj, new
     from kapi.errors import KError
     from kapi.embed import Interpreter
-    from kapi.verbs.keywords import _INTERP
 
     reps = 4 if quick else 10
     budget = 0.5 if quick else 2.0
@@ -138,7 +137,8 @@ def rows(quick=False, ntensors=10, size=1_000_000):
     del fused, ps
 
     q = Interpreter()
-    _INTERP.append(q)
+    running = q._running()      # what Interpreter.run does around a line
+    running.__enter__()
     try:
         for name in C.names():
             ps = make_params(torch, ntensors, size)
@@ -170,7 +170,7 @@ def rows(quick=False, ntensors=10, size=1_000_000):
             q.eval("free o; free v")
             del oo, ps
     finally:
-        _INTERP.pop()
+        running.__exit__(None, None, None)
 
     Lamb = timm_lamb()
     if Lamb is not None:

@@ -30,8 +30,6 @@ def rows(quick=False):
     import numpy as np
     import torch
     from kapi.embed import Interpreter
-    from kapi.funcs import running_stack
-    _INTERP = running_stack()
 
     q = Interpreter()
     # the script up to the training line: data, model, loss, optimizer, f
@@ -39,7 +37,8 @@ def rows(quick=False):
     for ln in text.split("\n"):
         if ln.strip() and not ln.startswith("/"):
             q.eval(ln)
-    _INTERP.append(q)
+    running = q._running()      # what Interpreter.run does around a line
+    running.__enter__()
     chunk = 30
     code = q._compile("f each til %d" % chunk)
 
@@ -69,7 +68,7 @@ def rows(quick=False):
     kapi()
     tb, tk = interleaved([plain, kapi], reps=8 if quick else 20, budget=15 if quick else 30)
     tb, tk = tb * 300 / chunk, tk * 300 / chunk
-    _INTERP.pop()
+    running.__exit__(None, None, None)
     r = tk / tb
     return [Row(SECTION, "spirals 2-100-3, 300 steps of a k lambda", "torch %s" % ftime(tb),
                 ftime(tk), "%.3fx" % r, "<= 1.05x torch", r <= 1.05,
