@@ -25,7 +25,8 @@ import contextvars
 import importlib
 
 VERBS = {}          # name -> (fn, rank)
-_MODULES = ("registry", "tensor", "module", "loss", "help", "opt", "dist")
+_MODULES = ("registry", "attrs", "tensor", "module", "loss", "help", "opt", "dist",
+            "math_pointwise", "math_reduce")
 
 
 def verb(name, rank=1):
