@@ -191,7 +191,11 @@ def _tensors(row, xs):
     pointer; k arrays go to the device of the first tensor given."""
     from .registry import TensorObj
     objs = []
+    T = torch()
     for x in xs:
+        if isinstance(x, T.Tensor):         # a k array converted already
+            objs.append(None)
+            continue
         o = _find(x)
         if o is not None and not isinstance(o, TensorObj):
             raise KError("%s: expecting tensor or k array, given %s" % (row.name, o.cls))
@@ -203,6 +207,9 @@ def _tensors(row, xs):
     for i, (x, o) in enumerate(zip(xs, objs)):
         if o is not None:
             ts.append(o.t)
+            continue
+        if isinstance(x, T.Tensor):
+            ts.append(x if dev is None or x.device == dev else x.to(dev))
             continue
         if i and _number(x) is not None:
             ts.append(_number(x))
@@ -309,7 +316,15 @@ def _run(row, ins, kw, out, inplace):
             # copied over: writing out= straight into a tensor made from a k
             # array (numpy memory, not resizable) of another shape corrupts it
             tmp = torch().empty(0, dtype=o.dtype, device=o.device)
-            _apply(f, ts, dict(kw, out=tmp))
+            try:
+                _apply(f, ts, dict(kw, out=tmp))
+            except TypeError:
+                # no out= overload for these arguments (prod without dim):
+                # the result, then torch's out rule for its type
+                tmp = _apply(f, ts, kw)
+                if tmp.dtype != o.dtype:
+                    raise KError("Expected out tensor to have dtype %s, but got %s instead"
+                                 % (tmp.dtype, o.dtype)) from None
         except (RuntimeError, TypeError, ValueError) as e:
             raise _torch_error(e) from None
         _fill(o, tmp)
@@ -327,13 +342,11 @@ def _args(x):
 
 
 def _array(x):
-    """True if the whole list x converts to a tensor (so it is one k array
-    input rather than arguments that did not match)."""
+    """The tensor of k list x if the whole list is one k array, else None."""
     try:
-        to_tensor(x)
-        return True
+        return to_tensor(x)
     except (KError, RuntimeError, ValueError, TypeError):
-        return False
+        return None
 
 
 def _tail(row, x, n, least=None):
@@ -383,7 +396,7 @@ class Unary(Form):
             if not row.out:
                 raise KError("%s: no output tensor form" % row.name)
             return _run(row, [a], {}, y, False)
-        if sp is not None and (is_ptr(x[0]) or not _array(x)):
+        if sp is not None and (is_ptr(x[0]) or _array(x) is None):
             if len(x) == 2:
                 raise KError("%s: 2nd arg, %s expected, %s supplied" % (row.name, _outname(row), kname(x[1])))
             raise KError("%s: expecting 1 input%s, given %d args" % (row.name, _opt_out(row), len(x)))
@@ -464,11 +477,15 @@ class Reduce(Form):
     def call(self, row, x):
         sp = _tail(row, x, 1)
         if sp is not None:
+            # a list that is one k array is the input (amax 2 3#til 6), as in
+            # ktorch, though its items could read as (x;dim)
+            t = None if is_ptr(x[0]) else _array(x)
+            if t is not None:
+                return self._reduce(row, [t], {}, None)
             kw, out = self._match(row, sp[1])
-            if isinstance(kw, dict):
-                return self._reduce(row, sp[0], kw, out)
-            if is_ptr(x[0]) or not _array(x):
+            if not isinstance(kw, dict):
                 raise KError(kw)
+            return self._reduce(row, sp[0], kw, out)
         return self._reduce(row, [x], {}, None)
 
     def _reduce(self, row, ins, kw, out):
