@@ -76,4 +76,10 @@ BINARY = [
     Row("minimum", "minimum", B, "elementwise minimum, NaN if either is NaN", inplace=False),
 ]
 
-ROWS = register(UNARY + SPECIAL + BINARY)
+# one k boolean for the pair, whatever the inputs (math-compare.rst)
+BOOLEAN = [
+    Row("equal", "equal", B, "1b if x and y have the same size and identical elements",
+        result="k", inplace=False, out=False),
+]
+
+ROWS = register(UNARY + SPECIAL + BINARY + BOOLEAN)

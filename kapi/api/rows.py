@@ -397,7 +397,7 @@ class Unary(Form):
                 raise KError("%s: no output tensor form" % row.name)
             return _run(row, [a], {}, y, False)
         if sp is not None and (is_ptr(x[0]) or _array(x) is None):
-            if len(x) == 2:
+            if len(x) == 2 and (row.out or row.inplace is not False):
                 raise KError("%s: 2nd arg, %s expected, %s supplied" % (row.name, _outname(row), kname(x[1])))
             raise KError("%s: expecting 1 input%s, given %d args" % (row.name, _opt_out(row), len(x)))
         return _run(row, [x], {}, None, False)
@@ -414,7 +414,7 @@ def _opt_out(row):
 
 
 def _outname(row):
-    return " or ".join((["output tensor"] if row.out else []) + (["::"] if row.inplace is not False else [])) or "nothing"
+    return " or ".join((["output tensor"] if row.out else []) + (["::"] if row.inplace is not False else []))
 
 
 def _out_doc(row, first):
@@ -444,7 +444,7 @@ class Binary(Form):
             if not row.out:
                 raise KError("%s: no output tensor form" % row.name)
             return _run(row, ins, {}, rest[0], False)
-        if len(rest) == 1:
+        if len(rest) == 1 and (row.out or row.inplace is not False):
             raise KError("%s: 3rd arg, %s expected, %s supplied" % (row.name, _outname(row), kname(rest[0])))
         raise KError("%s: expecting 2 inputs%s, given %d args" % (row.name, _opt_out(row), len(x)))
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from kapi.api import load_all
-from kapi.api.math_pointwise import BINARY, SPECIAL, UNARY
+from kapi.api.math_pointwise import BINARY, BOOLEAN, SPECIAL, UNARY
 from kapi.api.math_reduce import REDUCE
 from kapi.errors import KError
 
@@ -96,6 +96,7 @@ def test_tables_match_the_docs():
     assert {r.name: r.fn for r in SPECIAL} == RST_SPECIAL
     assert {r.name: r.fn for r in BINARY} == RST_BINARY
     assert {r.name: r.fn for r in REDUCE} == RST_REDUCE
+    assert {r.name: r.fn for r in BOOLEAN} == {"equal": "equal"}
 
 
 # --------------------------------------------------------------------------
@@ -317,6 +318,24 @@ def test_binary_errors_change_nothing(q, name):
         q.eval("%s x" % name)
 
 
+@pytest.mark.parametrize("dt", sorted(DATA2))
+def test_equal_gives_one_boolean(q, dt):
+    a, b = DATA[dt], DATA2[dt]
+    q.globals["a"], q.globals["b"] = a, b
+    q.eval("x:tensor a; y:tensor b")
+    for src, want in [("equal(a;b)", torch.equal(torch.from_numpy(a), torch.from_numpy(b))),
+                      ("equal(a;a)", True), ("equal(x;b)", False), ("equal(x;a)", True),
+                      ("equal(x;y)", torch.equal(torch.from_numpy(a), torch.from_numpy(b)))]:
+        r = q.eval(src)
+        assert type(r) is np.bool_ and r == want, src
+    with pytest.raises(KError, match="equal: no output tensor form"):
+        q.eval("equal(x;y;x)")
+    with pytest.raises(KError, match="equal: expecting 2 inputs, given 3 args"):
+        q.eval("equal(x;y;`a)")
+    with pytest.raises(KError, match="equal: no in-place form"):
+        q.eval("equal(x;y;::)")
+
+
 # --------------------------------------------------------------------------
 # reductions
 
@@ -470,6 +489,21 @@ q)tensor z
 q)ne(x;y;[])
 q)tensor x
 0 1 1
+""",
+"equal": r"""
+q)equal(2 3#til 6;til 6)
+0b
+q)equal(2 3#til 6;2 3#til 6)
+1b
+q)equal(2 3#til 6;1 2 3#til 6)
+0b
+q)x:tensor 1 2 3e
+q)y:tensor 1 2 3.0000001e
+q)equal(x;y)
+1b
+q)use[y]tensor 1 2 3.000001e
+q)equal(x;y)
+0b
 """,
 "special": r"""
 q)x!(x:`finite`inf`neginf`posinf`nan){x y}\:0 0n -0w 0w
