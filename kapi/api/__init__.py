@@ -25,8 +25,8 @@ import contextvars
 import importlib
 
 VERBS = {}          # name -> (fn, rank)
-_MODULES = ("registry", "tensor", "module", "loss", "help", "opt", "step", "clip", "schedule",
-            "dist")
+_MODULES = ("registry", "attrs", "tensor", "module", "loss", "help", "opt", "step", "clip",
+            "schedule", "dist", "math_pointwise", "math_reduce")
 
 
 def verb(name, rank=1):

@@ -236,42 +236,6 @@ def return_(x):
     return v
 
 
-@verb("class")
-def class_(x):
-    """class ptr  the class of an allocated object: `tensor`vector`dictionary`module`loss`optimizer`model."""
-    return need(x, "class").cls
-
-
-@verb("objtype")
-def objtype(x):
-    """objtype ptr  the object's type: tensor type for tensors/vectors/dictionaries, module, loss or optimizer type."""
-    return need(x, "objtype", "requires an allocated torch object, e.g. module, loss or optimizer").objtype()
-
-
-@verb("size")
-def size(x):
-    """size ptr  tensor shape; count of tensors for a vector or dictionary; number of parameters for module, loss, optimizer or model."""
-    return need(x, "size").size()
-
-
-@verb("tensorcount")
-def tensorcount(x):
-    """tensorcount ptr  number of tensors held: 1 for a tensor, parameters+buffers for a module, buffers for an optimizer."""
-    return need(x, "tensorcount").tensorcount()
-
-
-@verb("elements")
-def elements(x):
-    """elements ptr  number of elements in the object's tensor storage."""
-    return need(x, "elements").elements()
-
-
-@verb("bytes")
-def bytes_(x):
-    """bytes ptr  bytes of the object's tensor storage."""
-    return need(x, "bytes").bytes()
-
-
 @verb("ptr")
 def ptr(x):
     """ptr ptr  the address of the tensor's implementation (a long)."""
