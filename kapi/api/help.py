@@ -3,7 +3,9 @@ other help topics (module types, loss types, later optimizers).
 
 A help provider is a function ``name -> k value or None`` registered with
 :func:`help_provider`; ``help`name`` tries the verbs first, then each
-provider in registration order.
+provider in registration order -- except that a topic wins over a verb
+declared as a row (kapi/api/rows.py) of the same name: ``help`sigmoid`` is
+the sigmoid module's options, as before the ``sigmoid`` function existed.
 """
 
 from .. import values as V
@@ -47,6 +49,14 @@ of a module type), help`ce (loss options)."""
         return KDict(V.syms(names), [V.string(summary(n)) for n in names])
     if qtype(x) != -11:
         raise KError("help: expecting symbol topic, given " + _kname(x))
+    v = VERBS.get(str(x))
+    if v is not None and hasattr(v[0], "row"):
+        # a function declared as a row (Abs, sigmoid, tanh ...) that shares its
+        # name with a topic (the sigmoid module) leaves the topic its help
+        for p in PROVIDERS:
+            r = p(str(x))
+            if r is not None:
+                return r
     t = text(str(x))
     if t is not None:
         return V.string(t)

@@ -7,6 +7,7 @@ import torch
 
 from kapi.api import VERBS, load_all
 from kapi.api import rows as R
+from kapi.api.help import PROVIDERS
 from kapi.errors import KError
 from kapi.values import pystr
 
@@ -19,8 +20,19 @@ def test_every_row_is_a_verb_with_its_help(q):
         fn = VERBS[name][0]
         assert fn.row is row
         assert fn.__doc__ == row.doc() and row.help in fn.__doc__
-        assert pystr(q.eval("help`%s" % name)) == row.doc().strip()
+        topic = next((r for r in (p(name) for p in PROVIDERS) if r is not None), None)
+        if topic is None:
+            assert pystr(q.eval("help`%s" % name)) == row.doc().strip()
+        else:       # a topic of the same name keeps its help (the sigmoid module)
+            q.globals["topic"] = topic
+            assert q.console("topic~help`%s" % name) == "1b"
         assert pystr(q.eval("help[]`%s" % name)) == row.doc().split("\n")[0]
+
+
+def test_a_topic_wins_over_a_row_of_the_same_name(q):
+    assert q.console("-3!help`sigmoid") == "\"(`symbol$())!()\""     # the module's (no) options
+    assert q.console("help`tanh") == q.console("help`sigmoid")
+    assert pystr(q.eval("help`Abs")).startswith("Abs x / Abs(x;output)")
 
 
 def test_every_row_resolves_in_torch():
