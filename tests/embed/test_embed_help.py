@@ -32,7 +32,10 @@ def test_help_verb_gives_each_k_api_verb_its_text():
     q = Interpreter()
     names = list(q.eval("help[]").keys)
     assert names == sorted(q.builtins)
+    from kapi.api.help import PROVIDERS
     for n in names:
+        if hasattr(q.builtins[n].fn, "row") and any(p(n) is not None for p in PROVIDERS):
+            continue                    # a row sharing a topic's name (the sigmoid module)
         text = pystr(q.eval("help`%s" % n))
         assert text and text == _doc(q.builtins[n]), n
         assert text.split()[0].startswith(n) or n in text.split("\n")[0], n

@@ -6,10 +6,17 @@ from kapi.api import VERBS, load_all
 from kapi.values import pystr
 
 
+def _topic(name):
+    from kapi.api.help import PROVIDERS
+    return next((r for r in (p(name) for p in PROVIDERS) if r is not None), None)
+
+
 def test_every_verb_has_help(q):
     load_all()
     for name, (fn, _) in VERBS.items():
         assert fn.__doc__ and fn.__doc__.strip(), name
+        if hasattr(fn, "row") and _topic(name) is not None:
+            continue                    # a row sharing a topic's name: the topic keeps help`name
         assert pystr(q.eval("help`%s" % name)) == fn.__doc__.strip()
 
 
