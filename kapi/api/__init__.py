@@ -10,9 +10,11 @@ several arguments (``use[a;b]``) are registered with ``rank=2``.
 ``interp.builtins`` (looked up after the globals).  Torch is imported
 lazily, on the first use of a verb that needs it (:func:`torch`).
 
-Each interpreter has its own objects (``interp.registry``); a verb finds its
-interpreter through :data:`CALLER`, which the wrapper made by ``install`` sets
-for the duration of the call, in the calling thread only.  Process-wide on
+Each interpreter has its own objects (``interp.registry``, a
+:class:`~kapi.api.names.Registry`).  Every verb is written ``fn(reg, x, ...)``:
+``install`` binds each verb to its interpreter's registry, and the verb passes
+``reg`` on to the helpers that look up or allocate objects.  There is no
+current interpreter or registry to look up.  Process-wide on
 purpose, as in ktorch (one process, one torch): the optimizer catalogue
 (:mod:`kapi.api.optim.catalog`), and the torch settings a user asks for by
 name -- ``dtype`double`` (torch's default dtype) and ``seed n`` (torch's global
@@ -21,7 +23,6 @@ or on a call otherwise: grad mode is set only inside ``with`` blocks, and the
 module caches hold constants (dtype tables, feature checks, inf tensors).
 """
 
-import contextvars
 import importlib
 
 VERBS = {}          # name -> (fn, rank)
@@ -39,13 +40,6 @@ def verb(name, rank=1):
 
 _TORCH = None
 
-# The interpreter whose k-api verb is running, per thread (and asyncio task):
-# set by the wrapper install(interp) makes for each of that interpreter's
-# verbs, and restored when the verb returns.  Not a process-wide stack, so two
-# interpreters in two threads never see each other's objects.
-CALLER = contextvars.ContextVar("kapi_api_caller", default=None)
-
-
 def torch():
     """The torch module, imported on first use."""
     global _TORCH
@@ -61,33 +55,31 @@ def load_all():
     return VERBS
 
 
-def _guard(name, fn, interp):
-    """``fn`` bound to ``interp`` (the verb's registry is ``interp``'s while it
-    runs); a torch/Python exception escaping it becomes ktorch's error text."""
+def _guard(name, fn, reg):
+    """``fn`` bound to registry ``reg`` (its first argument); a torch/Python
+    exception escaping it becomes ktorch's error text."""
     import functools
     from ..errors import KError
-    setc, resetc = CALLER.set, CALLER.reset
 
     @functools.wraps(fn)
     def g(*args):
-        tok = setc(interp)
         try:
-            return fn(*args)
+            return fn(reg, *args)
         except (RuntimeError, ValueError, TypeError, IndexError) as e:
             if isinstance(e, RecursionError):
                 raise
             msg = str(e).strip().split("\n")[0] or type(e).__name__.lower()
             raise KError("%s: %s" % (name, msg)) from e
-        finally:
-            resetc(tok)
     return g
 
 
 def install(interp):
     """Make every k-api verb visible to q code run by ``interp``."""
     from ..funcs import Builtin
+    from .names import registry
+    reg = registry(interp)
     for name, (fn, rank) in load_all().items():
-        b = Builtin(name, _guard(name, interp.caps.guard(fn), interp), rank)
+        b = Builtin(name, _guard(name, interp.caps.guard(fn), reg), rank)
         b.interp = interp
         interp.builtins[name] = b
     return interp

@@ -43,13 +43,13 @@ def _clip_now(groups, maxnorm, p, pergroup):
     return float(clip(ps, maxnorm, p)) if ps else 0.0
 
 
-def _clip_target(x, what):
+def _clip_target(reg, x, what):
     """(groups of parameter lists, is-optimizer) for clip/clipv's first arg."""
     from .module import ModuleObj
-    obj = find(x)
+    obj = find(reg, x)
     if obj is None:
         raise KError("%s: expecting optimizer, module, tensor, vector or dictionary, given %s"
-                     % (what, kname(x)))
+                     % (what, kname(reg, x)))
     oo = _optobj(obj)
     if oo is not None:
         return [g["params"] for g in oo.opt.param_groups], True
@@ -63,7 +63,7 @@ def _clip_target(x, what):
 
 
 @verb("clip")
-def clip(x):
+def clip(reg, x):
     """clip(o;maxnorm)  clip gradients now to a total norm of at most maxnorm
 (torch.nn.utils.clip_grad_norm_, norm over all the optimizer's parameters); returns the
 total norm before clipping. o: optimizer, model, module, tensor, vector or dictionary.
@@ -74,8 +74,8 @@ To clip before every update instead, use onstep(o;`clipnorm,maxnorm)."""
     if not (_is_list(x) and 2 <= len(x) <= 4 and is_ptr(x[0])):
         raise KError("clip: expecting (object;maxnorm), (object;maxnorm;p), (object;maxnorm;groupflag) "
                      "or (object;maxnorm;p;groupflag)")
-    groups, isopt = _clip_target(x[0], "clip")
-    maxnorm = _positive(x[1], "clip", "max norm")
+    groups, isopt = _clip_target(reg, x[0], "clip")
+    maxnorm = _positive(reg, x[1], "clip", "max norm")
     rest = list(x[2:])
     pergroup = False
     if rest and qtype(rest[-1]) == -1:
@@ -84,19 +84,19 @@ To clip before every update instead, use onstep(o;`clipnorm,maxnorm)."""
             raise KError("clip: group flag is only for optimizers")
     if len(rest) > 1:
         raise KError("clip: unrecognized arg(s)")
-    p = _normtype(rest[0], "clip") if rest else 2.0
+    p = _normtype(reg, rest[0], "clip") if rest else 2.0
     r = _clip_now(groups, maxnorm, p, pergroup)
     return np.array(r, dtype=np.float64) if pergroup else np.float64(r)
 
 
 @verb("clipv")
-def clipv(x):
+def clipv(reg, x):
     """clipv(o;value)  clip every gradient element now to [-value, value]
 (torch.nn.utils.clip_grad_value_). o: optimizer, model, module, tensor, vector or
 dictionary. To clip before every update instead, use onstep(o;`clipvalue,value)."""
     if not (_is_list(x) and len(x) == 2 and is_ptr(x[0])):
         raise KError("clipv: expecting (object;value)")
-    groups, _ = _clip_target(x[0], "clipv")
-    v = _positive(x[1], "clipv", "clip value")
+    groups, _ = _clip_target(reg, x[0], "clipv")
+    v = _positive(reg, x[1], "clipv", "clip value")
     _clip_value(_grads([p for g in groups for p in g]), v)
     return None

@@ -53,11 +53,11 @@ def dtype_name(dt):
     return str(dt).replace("torch.", "")
 
 
-def _kname(x):
-    return kname(x)
+def _kname(x, reg=None):
+    return kname(reg, x)
 
 
-def _leaf(x):
+def _leaf(x, reg=None):
     """numpy array for an atom or vector, or raise the ktorch type error."""
     t = qtype(x)
     if t == -10:
@@ -66,70 +66,70 @@ def _leaf(x):
         return np.asarray(x)
     if t in (1, 4, 5, 6, 7, 8, 9, 10):
         return x
-    raise KError("no torch type found for k: " + _kname(x))
+    raise KError("no torch type found for k: " + _kname(x, reg=reg))
 
 
-def _sig(x):
+def _sig(x, reg=None):
     """(k type, shape) of a rectangular k value; raises ktorch's errors."""
     if type(x) is not list:
-        a = _leaf(x)
+        a = _leaf(x, reg=reg)
         return qtype(x), a.shape
     if not x:
         return 0, (0,)
-    return _sig_list(x, 1)
+    return _sig_list(x, 1, reg=reg)
 
 
-def _sig_list(x, depth):
+def _sig_list(x, depth, reg=None):
     sigs = []
     for item in x:
         if type(item) is list and item:
-            sigs.append(_sig_list(item, depth + 1))
+            sigs.append(_sig_list(item, depth + 1, reg=reg))
         elif type(item) is list:
             sigs.append((0, (0,)))
         else:
-            sigs.append((qtype(_leaf_check(item)), np.shape(item)))
+            sigs.append((qtype(_leaf_check(item, reg=reg)), np.shape(item)))
     t0, s0 = sigs[0]
     for item, (t, s) in zip(x[1:], sigs[1:]):
         if qtype(item) != qtype(x[0]):
-            raise KError("type mismatch at depth %d, %s vs %s" % (depth, _kname(x[0]), _kname(item)))
+            raise KError("type mismatch at depth %d, %s vs %s" % (depth, _kname(x[0], reg=reg), _kname(item, reg=reg)))
         if t != t0:
-            _deeper(x[0], item, depth + 1)
+            _deeper(x[0], item, depth + 1, reg=reg)
         if s != s0:
             i = next((k for k in range(min(len(s), len(s0))) if s[k] != s0[k]), 0)
             raise KError("dimension mismatch at depth %d, %d vs %d" % (depth + i, s0[i], s[i]))
     return t0, (len(x),) + tuple(s0)
 
 
-def _deeper(a, b, depth):
+def _deeper(a, b, depth, reg=None):
     """Locate a leaf-type mismatch between two general lists."""
     for ai, bi in zip(a, b):
         if qtype(ai) != qtype(bi):
-            raise KError("type mismatch at depth %d, %s vs %s" % (depth, _kname(ai), _kname(bi)))
+            raise KError("type mismatch at depth %d, %s vs %s" % (depth, _kname(ai, reg=reg), _kname(bi, reg=reg)))
         if type(ai) is list:
-            _deeper(ai, bi, depth + 1)
+            _deeper(ai, bi, depth + 1, reg=reg)
     raise KError("type mismatch at depth %d" % depth)
 
 
-def _leaf_check(item):
-    _leaf(item)
+def _leaf_check(item, reg=None):
+    _leaf(item, reg=reg)
     return item
 
 
-def _stack(x):
+def _stack(x, reg=None):
     if type(x) is not list:
-        return _leaf(x)
-    return np.stack([_stack(i) for i in x]) if x else np.empty(0, dtype=np.float32)
+        return _leaf(x, reg=reg)
+    return np.stack([_stack(i, reg=reg) for i in x]) if x else np.empty(0, dtype=np.float32)
 
 
-def to_tensor(x, dtype=None, device=None):
+def to_tensor(x, dtype=None, device=None, reg=None):
     """A new tensor from k value ``x`` (None -> undefined tensor)."""
     t = torch()
     if x is None:
         return None
     if isinstance(x, (KDict, KTable)) or (qtype(x) >= 100):
-        raise KError("no torch type found for k: " + _kname(x))
-    _sig(x)
-    a = _stack(x)
+        raise KError("no torch type found for k: " + _kname(x, reg=reg))
+    _sig(x, reg=reg)
+    a = _stack(x, reg=reg)
     if type(x) is list and not x:
         r = t.empty(0)
     else:

@@ -123,7 +123,7 @@ def _shutdown():
 
 @verb("distinit")
 @needs("net")
-def distinit(x):
+def distinit(reg, x):
     """distinit[] / distinit`backend / distinit(`backend;timeout)  join the torch.distributed
 process group. Under torchrun (environment RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT,
 LOCAL_RANK) every process joins the same group; without those variables a one-process
@@ -141,7 +141,7 @@ torch's). Returns null. Without distinit, distrank[] is 0 and worldsize[] 1."""
         if not timeout > 0:
             raise KError("distinit: timeout expected as positive number of seconds")
     else:
-        raise KError("distinit: expecting ::, backend symbol or (backend;timeout), given " + kname(x))
+        raise KError("distinit: expecting ::, backend symbol or (backend;timeout), given " + kname(reg, x))
     if backend is not None and backend not in BACKENDS:
         raise KError("distinit: unrecognized backend `%s, expecting one of: gloo nccl mpi" % backend)
     d = _dist()
@@ -177,12 +177,12 @@ torch's). Returns null. Without distinit, distrank[] is 0 and worldsize[] 1."""
 
 @verb("distclose")
 @needs("net")
-def distclose(x):
+def distclose(reg, x):
     """distclose[]  leave the process group (torch.distributed.destroy_process_group);
 nothing to do without one. Modules wrapped by ddp become ordinary modules again;
 optimizers sharded by zero can no longer step or gather their state (save state o
 before). kapi leaves the group when the process exits."""
-    _noargs(x, "distclose")
+    _noargs(reg, x, "distclose")
     for h in list(_HOLDERS):
         h.__dict__.pop("ddp", None)
     if initialized():
@@ -190,34 +190,34 @@ before). kapi leaves the group when the process exits."""
     return None
 
 
-def _noargs(x, what):
+def _noargs(reg, x, what):
     if not _none(x):
-        raise KError("%s: expecting no argument, e.g. %s[], given %s" % (what, what, kname(x)))
+        raise KError("%s: expecting no argument, e.g. %s[], given %s" % (what, what, kname(reg, x)))
 
 
 @verb("distrank")
 @needs("net")
-def distrank(x):
+def distrank(reg, x):
     """distrank[]  this process's rank in the process group (a long, 0 to worldsize[]-1);
 0 without a process group. (q's rank keyword is unrelated: it ranks a list.)"""
-    _noargs(x, "distrank")
+    _noargs(reg, x, "distrank")
     return np.int64(rank())
 
 
 @verb("worldsize")
 @needs("net")
-def worldsize(x):
+def worldsize(reg, x):
     """worldsize[]  the number of processes in the process group (a long); 1 without one."""
-    _noargs(x, "worldsize")
+    _noargs(reg, x, "worldsize")
     return np.int64(world())
 
 
 @verb("barrier")
 @needs("net")
-def barrier(x):
+def barrier(reg, x):
     """barrier[]  wait until every rank has reached this call (torch.distributed.barrier);
 nothing to do without a process group."""
-    _noargs(x, "barrier")
+    _noargs(reg, x, "barrier")
     if initialized():
         _dist().barrier()
     return None
@@ -250,7 +250,7 @@ def _kdevice():
 _NUMERIC = (5, 6, 7, 8, 9)
 
 
-def _knum(x, what):
+def _knum(reg, x, what):
     """A tensor from a numeric k atom, vector or matrix (short int long real float)."""
     from .convert import to_tensor
     t = qtype(x)
@@ -261,13 +261,13 @@ def _knum(x, what):
         t = qtype(leaf)
     if abs(t) not in _NUMERIC:
         raise KError("%s: expecting numeric k value (short, int, long, real or float), given %s"
-                     % (what, kname(x)))
-    return to_tensor(x)
+                     % (what, kname(reg, x)))
+    return to_tensor(x, reg=reg)
 
 
 @verb("allreduce")
 @needs("net")
-def allreduce(x):
+def allreduce(reg, x):
     """allreduce x / allreduce(x;op)  combine x over all ranks, every rank getting the
 result: op is `sum (default) `prod `min `max or `avg (the sum divided by worldsize[]).
 x is a tensor pointer (reduced in place; also each tensor of a vector or dictionary),
@@ -279,7 +279,7 @@ Without a process group x is returned as it is."""
         x, op = x[0], str(x[1])
         if op not in OPS:
             raise KError("allreduce: unrecognized operation `%s, expecting one of: sum prod min max avg" % op)
-    obj = find(x)
+    obj = find(reg, x)
     if obj is not None:
         ts = _tensors_of(obj, "allreduce")
         if op == "avg":
@@ -290,7 +290,7 @@ Without a process group x is returned as it is."""
         for t in ts:
             _reduce(t, op)
         return None
-    t = _knum(x, "allreduce")
+    t = _knum(reg, x, "allreduce")
     if op == "avg" and not t.is_floating_point():
         t = t.double()
     dev = _kdevice()
@@ -314,7 +314,7 @@ def _reduce(t, op):
 
 @verb("broadcast")
 @needs("net")
-def broadcast(x):
+def broadcast(reg, x):
     """broadcast x / broadcast(x;src)  rank src's x (default rank 0) on every rank.
 x is a tensor pointer (overwritten in place with rank src's values, same shape and type
 on every rank; also each tensor of a vector or dictionary), returning null, or any k
@@ -328,7 +328,7 @@ must be 0 and x is returned."""
     n = world()
     if not 0 <= src < n:
         raise KError("broadcast: source rank %d invalid, world size %d" % (src, n))
-    obj = find(x)
+    obj = find(reg, x)
     if obj is not None:
         ts = _tensors_of(obj, "broadcast")
         if initialized():
@@ -339,7 +339,7 @@ must be 0 and x is returned."""
         return None
     mine = not initialized() or _dist().get_rank() == src
     if mine and x is not None and qtype(x) >= 100:
-        raise KError("broadcast: cannot send a function, given " + kname(x))
+        raise KError("broadcast: cannot send a function, given " + kname(reg, x))
     if not initialized():
         return x
     d = _dist()
@@ -351,7 +351,7 @@ must be 0 and x is returned."""
     try:
         d.broadcast_object_list(box, src, **kw)
     except (pickle.PicklingError, AttributeError, TypeError) as e:   # what pickle cannot send
-        raise KError("broadcast: cannot send %s" % kname(x)) from e
+        raise KError("broadcast: cannot send %s" % kname(reg, x)) from e
     return box[0]
 
 
@@ -367,29 +367,29 @@ def _need_group(what):
         raise KError("%s: no process group, distinit[] first" % what)
 
 
-def _ddp_options(p):
-    pr = _xpairs(p)
+def _ddp_options(reg, p):
+    pr = _xpairs(reg, p)
     if pr is None:
-        raise KError("ddp: expecting name-value pairs of options, given " + kname(p))
+        raise KError("ddp: expecting name-value pairs of options, given " + kname(reg, p))
     kw = {}
-    for k, v in _pairs_list(pr):
+    for k, v in _pairs_list(reg, pr):
         o = _DDP_OPTS.get(k)
         if o is None:
             raise KError("ddp: unrecognized option `%s, expecting one of: %s" % (k, " ".join(_DDP_OPTS)))
         if o[1] == "bool":
             if qtype(v) != -1:
-                raise KError("ddp: %s option expects boolean, given %s" % (k, kname(v)))
+                raise KError("ddp: %s option expects boolean, given %s" % (k, kname(reg, v)))
             kw[o[0]] = bool(v)
         else:
             if qtype(v) not in (-5, -6, -7, -8, -9) or not float(v) > 0:
-                raise KError("ddp: %s option expects positive number (megabytes), given %s" % (k, kname(v)))
+                raise KError("ddp: %s option expects positive number (megabytes), given %s" % (k, kname(reg, v)))
             kw[o[0]] = float(v)
     return kw
 
 
 @verb("ddp")
 @needs("net")
-def ddp(x):
+def ddp(reg, x):
     """ddp m / ddp(m;options)  wrap module m for data-parallel training in
 torch.nn.parallel.DistributedDataParallel (after distinit[]): rank 0's parameters and
 buffers are copied to every rank, and backward after forward(m;..) averages the
@@ -404,10 +404,10 @@ buffers at each forward), bucket (gradient bucket size in MB, default 25), stati
     opts = None
     if type(x) is list and len(x) == 2 and is_ptr(x[0]):
         x, opts = x[0], x[1]
-    obj = find(x)
+    obj = find(reg, x)
     if not isinstance(obj, ModuleObj):
-        raise KError("ddp: expecting module, given " + (obj.cls if obj is not None else kname(x)))
-    kw = _ddp_options(opts) if opts is not None else {}
+        raise KError("ddp: expecting module, given " + (obj.cls if obj is not None else kname(reg, x)))
+    kw = _ddp_options(reg, opts) if opts is not None else {}
     if getattr(obj, "ddp", None) is not None:
         raise KError("ddp: module already wrapped for data-parallel training")
     _need_group("ddp")
@@ -519,7 +519,7 @@ def sharded_state(oo, flag):
 
 @verb("zero")
 @needs("net")
-def zero(x):
+def zero(reg, x):
     """zero o  shard optimizer o's state over the ranks with
 torch.distributed.optim.ZeroRedundancyOptimizer (after distinit[]): each rank keeps and
 updates the state of its share of the parameters, then the updated parameters are
@@ -530,9 +530,9 @@ on rank 0, in the format of an unsharded optimizer (other ranks get ::), so that
 opt(state;module) restores it in one process or, followed by zero, shards it again over
 any number of ranks. Add parameters before zero: only new groups can be added after.
 Optimizers using a norm over all parameters (lamb with globalnorm) are refused."""
-    oo = find(x)
+    oo = find(reg, x)
     if not isinstance(oo, OptObj):
-        raise KError("zero: expecting optimizer, given " + (oo.cls if oo is not None else kname(x)))
+        raise KError("zero: expecting optimizer, given " + (oo.cls if oo is not None else kname(reg, x)))
     if getattr(oo, "sharded", False):
         raise KError("zero: optimizer state already sharded")
     _need_group("zero")
@@ -631,17 +631,16 @@ def tag(text):
 
 @verb("allranks")
 @needs("net")
-def allranks(x):
+def allranks(reg, x):
     """allranks[]  1b if every rank writes console output, 0b if only rank 0 does (the
 default in a multi-process launch; the environment variable KAPI_ALLRANKS=1 turns it on).
 allranks 1b / allranks 0b  set it. Covers results, show, 0N! and handle 1 (-1 "text");
 handle 2 (-2 "text", stderr) and errors are written by every rank."""
-    from .registry import _current
-    it = _current()
+    it = reg.interp
     if _none(x):
         return np.bool_(allranks_flag(it))
     if qtype(x) != -1:
-        raise KError("allranks: expecting boolean, given " + kname(x))
+        raise KError("allranks: expecting boolean, given " + kname(reg, x))
     it.allranks = bool(x)
     return None
 

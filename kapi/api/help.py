@@ -38,7 +38,7 @@ def summary(name):
 
 
 @verb("help")
-def help_(x):
+def help_(reg, x):
     """help[]  dictionary of k-api verbs and a one-line summary of each.
 help`name  the help text of a k-api verb as a string (-1 help`name; prints it),
 or, for other topics, what the topic gives, e.g. help`linear (example options
@@ -48,7 +48,7 @@ of a module type), help`ce (loss options)."""
         names = sorted(VERBS)
         return KDict(V.syms(names), [V.string(summary(n)) for n in names])
     if qtype(x) != -11:
-        raise KError("help: expecting symbol topic, given " + _kname(x))
+        raise KError("help: expecting symbol topic, given " + _kname(reg, x))
     v = VERBS.get(str(x))
     if v is not None and hasattr(v[0], "row"):
         # a function declared as a row (Abs, sigmoid, tanh ...) that shares its
@@ -67,6 +67,6 @@ of a module type), help`ce (loss options)."""
     raise KError("help: help topic, `" + str(x))
 
 
-def _kname(x):
+def _kname(reg, x):
     from .registry import kname
-    return kname(x)
+    return kname(reg, x)

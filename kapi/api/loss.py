@@ -42,7 +42,7 @@ def _ltype(name):
     return t
 
 
-def parse(name, args):
+def parse(reg, name, args):
     """Parsed options of loss ``name``; a trailing reduction symbol is accepted
     in any position (ce(x;y;`none))."""
     t = _ltype(name)
@@ -52,15 +52,15 @@ def parse(name, args):
     if npos and npos - 1 != ri and qtype(args[npos - 1]) == -11 and str(args[npos - 1]) in REDUCE:
         prs = pairs(args[npos]) if npos < len(args) else []
         args = args[:npos - 1] + [[["reduce", args[npos - 1]]] + [[k, v] for k, v in prs]]
-    o = parse_options(name, t.opts, args)
+    o = parse_options(reg, name, t.opts, args)
     if o["reduce"] not in REDUCE:
         raise KError("%s: unrecognized reduction: %s" % (name, o["reduce"]))
     return o
 
 
-def make_loss(name, args):
+def make_loss(reg, name, args):
     t = _ltype(name)
-    o = parse(name, args)
+    o = parse(reg, name, args)
     m = t.build(o)
     m._ktype, m._kopts, m._kname = name, o, None
     return m
@@ -80,10 +80,10 @@ class LossObj(NNObj):
                      [self.module._ktype, kopts(self.module, alloptions, LOSSES)])
 
 
-def _tensors(args, what):
+def _tensors(reg, args, what):
     """(tensors, any pointer given) from loss inputs; k arrays go to the device of
     the first tensor pointer."""
-    objs = [find(a) for a in args]
+    objs = [find(reg, a) for a in args]
     dev = None
     for o in objs:
         if isinstance(o, TensorObj) and o.t is not None:
@@ -92,7 +92,7 @@ def _tensors(args, what):
     out = []
     for a, o in zip(args, objs):
         if o is None:
-            t = to_tensor(a)
+            t = to_tensor(a, reg=reg)
             if t is None:
                 raise KError("%s: undefined tensor given as input" % what)
             if dev is not None and t.device != dev:
@@ -131,66 +131,66 @@ def _calc(m, name, ins):
         raise
 
 
-def _functional(name, x):
+def _functional(reg, name, x):
     if type(x) is not list or len(x) < 2 or is_ptr(x):
         n = 0 if x is None else (len(x) if type(x) is list and not is_ptr(x) else 1)
         raise KError("%s: expects at least 2 args, %d given" % (name, n))
-    ins, ptr = _tensors(x[:2], name)
-    m = make_loss(name, x[2:])
+    ins, ptr = _tensors(reg, x[:2], name)
+    m = make_loss(reg, name, x[2:])
     r = _calc(m, name, ins)
-    return new(TensorObj(r)) if ptr else to_k(r)
+    return new(reg, TensorObj(r)) if ptr else to_k(r)
 
 
 @verb("ce")
-def ce(x):
+def ce(reg, x):
     """ce(input;target) / ce(input;target;options..)  cross entropy loss; target holds
 long class indices. Options: weight ignore smoothing reduce (`mean`sum`none),
 positional or as name-value pairs. k arrays in: k value out; any tensor pointer
 in: tensor pointer out."""
-    return _functional("ce", x)
+    return _functional(reg, "ce", x)
 
 
 @verb("mse")
-def mse(x):
+def mse(reg, x):
     """mse(input;target) / mse(input;target;reduce)  mean squared error, reduce is
 `mean`sum`none. k arrays in: k value out; any tensor pointer in: tensor pointer out."""
-    return _functional("mse", x)
+    return _functional(reg, "mse", x)
 
 
 @verb("loss")
-def loss(x):
+def loss(reg, x):
     """loss`ce / loss(`ce;options..)  a loss module (types ce mse l1), returns an
 api-pointer; loss ptr / loss(ptr;flag)  its definition: dictionary module options;
 loss(ptr;output;target)  the loss as a tensor pointer."""
     if type(x) is list and len(x) >= 3:         # loss(L;output;target): the hot form
-        obj = find(x[0])
+        obj = find(reg, x[0])
         if isinstance(obj, LossObj):
-            ins, _ = _tensors(x[1:], "loss")
-            return new(TensorObj(_calc(obj.module, obj.objtype(), ins)))
+            ins, _ = _tensors(reg, x[1:], "loss")
+            return new(reg, TensorObj(_calc(obj.module, obj.objtype(), ins)))
     if qtype(x) == -11:
-        return new(LossObj(make_loss(str(x), [])))
+        return new(reg, LossObj(make_loss(reg, str(x), [])))
     if qtype(x) == 11 and len(x):
-        return new(LossObj(make_loss(str(x[0]), [str(s) for s in x[1:]])))
+        return new(reg, LossObj(make_loss(reg, str(x[0]), [str(s) for s in x[1:]])))
     if is_ptr(x):
-        obj = find(x)
+        obj = find(reg, x)
         if isinstance(obj, LossObj):
             return obj.definition(ALLOPTIONS)
         raise KError("loss: not implemented for " + obj.cls)
     if type(x) is list and x:
         if qtype(x[0]) == -11:
-            return new(LossObj(make_loss(str(x[0]), x[1:])))
-        obj = find(x[0])
+            return new(reg, LossObj(make_loss(reg, str(x[0]), x[1:])))
+        obj = find(reg, x[0])
         if isinstance(obj, LossObj):
             if len(x) == 2 and qtype(x[1]) == -1:
                 return obj.definition(bool(x[1]))
             if len(x) >= 3:
-                ins, _ = _tensors(x[1:], "loss")
-                return new(TensorObj(_calc(obj.module, obj.objtype(), ins)))
+                ins, _ = _tensors(reg, x[1:], "loss")
+                return new(reg, TensorObj(_calc(obj.module, obj.objtype(), ins)))
             raise KError("loss: expecting (loss;output;target), given %d arg(s)" % len(x))
         calc = getattr(obj, "loss", None)
         if obj is not None and callable(calc):
             return calc(x[1:])
-    raise KError("loss: unrecognized arg(s), expecting loss type or loss module, given " + kname(x))
+    raise KError("loss: unrecognized arg(s), expecting loss type or loss module, given " + kname(reg, x))
 
 
 # --------------------------------------------------------------------------
@@ -201,9 +201,9 @@ MODES = {"free": (False, False), "retain": (True, False), "create": (True, True)
 _BACK_ERR = "backward: expects tensor or model as 1st arg, e.g. backward(tensor) or backward(model;inputs;targets)"
 
 
-def _grads(ts, g):
+def _grads(reg, ts, g):
     """Gradient tensors for tensors ``ts`` from a pointer or k value(s)."""
-    obj = find(g)
+    obj = find(reg, g)
     if isinstance(obj, TensorObj):
         gs = [obj.t]
     elif isinstance(obj, VectorObj):
@@ -213,9 +213,9 @@ def _grads(ts, g):
     elif obj is not None:
         raise KError("backward: gradient expected as tensor(s) or k array(s), given " + obj.cls)
     elif len(ts) == 1:
-        gs = [to_tensor(g)]
+        gs = [to_tensor(g, reg=reg)]
     else:
-        gs = [to_tensor(a) for a in V.as_list(g)]
+        gs = [to_tensor(a, reg=reg) for a in V.as_list(g)]
     if len(gs) != len(ts):
         raise KError("backward: %d tensor(s) but %d gradient(s)" % (len(ts), len(gs)))
     if any(u is None for u in gs):
@@ -230,16 +230,16 @@ def _grads(ts, g):
 
 
 @verb("backward")
-def backward(x):
+def backward(reg, x):
     """backward ptr  run the backward calculation from a tensor (or each tensor of a
 vector or dictionary), populating gradients; backward(ptr;mode) with mode
 `free (default) `retain `create `createfree; backward(ptr;grad) / backward(ptr;grad;mode)
 with gradient(s) as tensor pointer(s) or k array(s) for non-scalar tensors.
 Returns null. backward(model;inputs;targets) returns the loss (with models)."""
     if is_ptr(x):
-        obj, args = find(x), []
+        obj, args = find(reg, x), []
     elif type(x) is list and x and is_ptr(x[0]):
-        obj, args = find(x[0]), list(x[1:])
+        obj, args = find(reg, x[0]), list(x[1:])
     else:
         raise KError(_BACK_ERR)
     hook = getattr(obj, "backward", None)
@@ -263,7 +263,7 @@ Returns null. backward(model;inputs;targets) returns the loss (with models)."""
     retain, create = MODES[mode]
     if any(t is None for t in ts):
         raise KError("backward: undefined tensor")
-    grads = _grads(ts, args[0]) if args else None
+    grads = _grads(reg, ts, args[0]) if args else None
     try:
         torch().autograd.backward(ts, grad_tensors=grads, retain_graph=retain, create_graph=create)
     except RuntimeError as e:

@@ -43,7 +43,7 @@ class Opt:
 REQ = object()
 
 
-def _val(mtype, o, x):
+def _val(reg, mtype, o, x):
     """Python value of option ``o`` from k value ``x`` (ktorch-style errors)."""
     t = qtype(x)
     k = o.kind
@@ -51,17 +51,17 @@ def _val(mtype, o, x):
     if k == "long":
         if t in INTS:
             return int(x)
-        raise KError(bad % (mtype, o.name, "long scalar", kname(x)))
+        raise KError(bad % (mtype, o.name, "long scalar", kname(reg, x)))
     if k == "longn":                       # long or null
         if x is None or (type(x) is list and not x):
             return None
         if t in INTS:
             return None if int(x) == -2**63 else int(x)
-        raise KError(bad % (mtype, o.name, "long scalar", kname(x)))
+        raise KError(bad % (mtype, o.name, "long scalar", kname(reg, x)))
     if k == "bool":
         if t == -1:
             return bool(x)
-        raise KError(bad % (mtype, o.name, "boolean scalar", kname(x)))
+        raise KError(bad % (mtype, o.name, "boolean scalar", kname(reg, x)))
     if k in ("num", "numn"):
         if k == "numn" and (x is None or (type(x) is list and not x)):
             return None
@@ -70,11 +70,11 @@ def _val(mtype, o, x):
             if k == "numn" and v != v:
                 return None
             return v
-        raise KError(bad % (mtype, o.name, "numeric scalar", kname(x)))
+        raise KError(bad % (mtype, o.name, "numeric scalar", kname(reg, x)))
     if k == "sym":
         if t == -11:
             return str(x)
-        raise KError(bad % (mtype, o.name, "symbol", kname(x)))
+        raise KError(bad % (mtype, o.name, "symbol", kname(reg, x)))
     if k in ("exp", "exppad"):            # expanding array of n longs (pad may be a symbol)
         if k == "exppad" and t == -11:
             return str(x)
@@ -82,22 +82,22 @@ def _val(mtype, o, x):
             return (int(x),) * o.n
         if t in (7, 6, 5, 4) and len(x) == o.n:
             return tuple(int(i) for i in x)
-        raise KError(bad % (mtype, o.name, "long scalar or %d longs" % o.n, kname(x)))
+        raise KError(bad % (mtype, o.name, "long scalar or %d longs" % o.n, kname(reg, x)))
     if k == "tensor":                      # tensor option: k array or tensor pointer; () or :: for none
         if x is None or (type(x) is list and not x):
             return None
-        obj = find(x)
+        obj = find(reg, x)
         if isinstance(obj, TensorObj):
             return obj.t
         if obj is not None:
             raise KError(bad % (mtype, o.name, "tensor", obj.cls))
-        return to_tensor(x)
+        return to_tensor(x, reg=reg)
     if k == "shape":
         if t in INTS:
             return (int(x),)
         if t in (7, 6, 5, 4):
             return tuple(int(i) for i in x)
-        raise KError(bad % (mtype, o.name, "long(s)", kname(x)))
+        raise KError(bad % (mtype, o.name, "long(s)", kname(reg, x)))
     raise KError("%s: unknown option kind" % mtype)  # pragma: no cover
 
 
@@ -148,7 +148,7 @@ def pairs(x):
     return None
 
 
-def parse_options(what, opts, args):
+def parse_options(reg, what, opts, args):
     """Ordered dict of option values from positional args then optional pairs.
     ``opts`` is a list of :class:`Opt`."""
     args = list(args)
@@ -159,13 +159,13 @@ def parse_options(what, opts, args):
         raise KError("%s: expecting up to %d positional arg(s), %d given" % (what, len(opts), len(args)))
     d = {}
     for o, a in zip(opts, args):
-        d[o.name] = _val(what, o, a)
+        d[o.name] = _val(reg, what, o, a)
     byname = {o.name: o for o in opts}
     for k, v in pr or []:
         o = byname.get(k)
         if o is None:
             raise KError("%s: unrecognized option: %s" % (what, k))
-        d[k] = _val(what, o, v)
+        d[k] = _val(reg, what, o, v)
     out = {}
     for o in opts:
         if o.name in d:
@@ -266,11 +266,11 @@ def mtype(name):
     return t
 
 
-def make(typ, name=None, options=(), parsed=None):
+def make(reg, typ, name=None, options=(), parsed=None):
     """A new torch module of ktorch type ``typ`` from option args (or an
     already parsed option dict), tagged with its type, options and name."""
     t = mtype(typ)
-    o = parsed if parsed is not None else parse_options(t.name, t.opts, options)
+    o = parsed if parsed is not None else parse_options(reg, t.name, t.opts, options)
     try:
         m = t.build(o)
     except (RuntimeError, ValueError, TypeError) as e:
@@ -370,7 +370,7 @@ class ModuleObj(NNObj):
         """[(name, module)] of all descendants, depth-first, excluding the root."""
         return [(n, m) for n, m in self.module.named_modules() if n]
 
-    def parameters_by(self, spec=None, fname="opt"):
+    def parameters_by(self, spec=None, fname="opt", reg=None):
         """[(module type, full parameter name, parameter)] selected by ``spec``:
         None (all), a long or longs (index into :meth:`submodules`), or a symbol
         or symbols (submodule names, else full parameter names)."""
@@ -421,13 +421,13 @@ class ModuleObj(NNObj):
                     raise KError("%s: no module or parameter named `%s" % (fname, k))
             return out
         raise KError("%s: %s module supplied with unrecognized %s selector(s)" %
-                     (fname, ktype(self.module), kname(spec)))
+                     (fname, ktype(self.module), kname(reg, spec)))
 
 
-def module_of(x, what):
+def module_of(reg, x, what):
     """The torch module behind pointer ``x`` (module, or any object with a
     ``kmodule()`` method such as a model or an optimizer's container)."""
-    obj = find(x)
+    obj = find(reg, x)
     if isinstance(obj, ModuleObj):
         return obj.module
     km = getattr(obj, "kmodule", None)
@@ -435,7 +435,7 @@ def module_of(x, what):
         m = km()
         if m is not None:
             return m
-    raise KError("%s: expecting module, given %s" % (what, obj.cls if obj is not None else kname(x)))
+    raise KError("%s: expecting module, given %s" % (what, obj.cls if obj is not None else kname(reg, x)))
 
 
 # --------------------------------------------------------------------------
@@ -478,7 +478,7 @@ def _is_dv(x):
         type(p) is list and len(p) == 2 and qtype(p[0]) in INTS for p in x)
 
 
-def _tree_dv(x, depth, out):
+def _tree_dv(reg, x, depth, out):
     """Depth-value pairs of a tree: x[0] is a definition, x[1:] child trees."""
     if _is_sym(x):
         out.append((depth, x))
@@ -491,32 +491,32 @@ def _tree_dv(x, depth, out):
                 if not (_is_sym(c) or (type(c) is list and c)):
                     raise KError("module: %s given as 1st arg, but unable to parse remaining arg(s)"
                                  % _parse_def(h)[0])
-                _tree_dv(c, depth + 1, out)
+                _tree_dv(reg, c, depth + 1, out)
             return
-    raise KError("module: unrecognized definition, given " + kname(x))
+    raise KError("module: unrecognized definition, given " + kname(reg, x))
 
 
-def _rows_of(x):
+def _rows_of(reg, x):
     """Rows (depth, type, name, options, parms, buffers) of a module/state dict or table."""
     if isinstance(x, KDict):
         keys = [str(k) for k in x.keys]
         vals = V.items(x.values)
         d = dict(zip(keys, vals))
-        return [_row(d)]
+        return [_row(reg, d)]
     names = list(x.names)
     n = len(x)
     rows = []
     for i in range(n):
-        rows.append(_row({k: V.item(c, i) for k, c in zip(names, x.cols)}))
+        rows.append(_row(reg, {k: V.item(c, i) for k, c in zip(names, x.cols)}))
     return rows
 
 
-def _row(d):
+def _row(reg, d):
     for k in ("depth", "module"):
         if k not in d:
             raise KError("module: definition missing `%s" % k)
     if qtype(d["depth"]) not in INTS:
-        raise KError("module: depth expected as long, given " + kname(d["depth"]))
+        raise KError("module: depth expected as long, given " + kname(reg, d["depth"]))
     name = d.get("name", "")
     return (int(d["depth"]), str(d["module"]), str(name) if name else None,
             d.get("options"), d.get("parms"), d.get("buffers"))
@@ -530,16 +530,16 @@ def _opt_args(o):
     return [o]
 
 
-def _copy_in(m, what, d, buffers=False):
+def _copy_in(reg, m, what, d, buffers=False):
     """Copy a k dictionary of parameters/buffers into module m's own tensors."""
     if d is None or (isinstance(d, KDict) and len(d.keys) == 0) or (type(d) is list and not d):
         return
     if not isinstance(d, KDict):
-        raise KError("%s: expecting dictionary of %s, given %s" % (what, "buffers" if buffers else "parms", kname(d)))
+        raise KError("%s: expecting dictionary of %s, given %s" % (what, "buffers" if buffers else "parms", kname(reg, d)))
     T = torch()
     own = dict(m.named_buffers(recurse=False) if buffers else m.named_parameters(recurse=False))
     for k, v in zip([str(k) for k in d.keys], V.items(d.values)):
-        t = to_tensor(v)
+        t = to_tensor(v, reg=reg)
         if ktype(m) == "parmdict" and not buffers:
             if k in own:
                 raise KError("%s: duplicate parameter `%s" % (what, k))
@@ -558,7 +558,7 @@ def _copy_in(m, what, d, buffers=False):
             p.copy_(t)
 
 
-def build(rows):
+def build(reg, rows):
     """Root torch module from rows (depth, type, name, option args, parms, buffers)."""
     stack = []
     root = None
@@ -569,9 +569,9 @@ def build(rows):
         elif depth < 1 or depth > len(stack):
             raise KError("module: depth %d invalid for %s module, expecting 1-%d" %
                          (depth, typ, len(stack)))
-        m = make(typ, name, args)
-        _copy_in(m, ktype(m), parms)
-        _copy_in(m, ktype(m), bufs, buffers=True)
+        m = make(reg, typ, name, args)
+        _copy_in(reg, m, ktype(m), parms)
+        _copy_in(reg, m, ktype(m), bufs, buffers=True)
         if i == 0:
             root = m
         else:
@@ -584,23 +584,23 @@ def build(rows):
     return root
 
 
-def define(x):
+def define(reg, x):
     """Root torch module from any definition form."""
     if isinstance(x, (KDict, KTable)):
-        rows = [(d, t, n, _opt_args(o), p, b) for d, t, n, o, p, b in _rows_of(x)]
-        return build(rows)
+        rows = [(d, t, n, _opt_args(o), p, b) for d, t, n, o, p, b in _rows_of(reg, x)]
+        return build(reg, rows)
     if _is_dv(x):
         dv = [(int(p[0]), p[1]) for p in x]
     else:
         dv = []
-        _tree_dv(x, 0, dv)
+        _tree_dv(reg, x, 0, dv)
     rows = []
     for depth, d in dv:
         if not _is_def(d):
-            raise KError("module: unrecognized definition at depth %d, given %s" % (depth, kname(d)))
+            raise KError("module: unrecognized definition at depth %d, given %s" % (depth, kname(reg, d)))
         typ, name, args = _parse_def(d)
         rows.append((depth, typ, name, args, None, None))
-    return build(rows)
+    return build(reg, rows)
 
 
 # --------------------------------------------------------------------------
@@ -656,7 +656,7 @@ def _flagarg(x, what):
 # verbs
 
 @verb("module")
-def module(x):
+def module(reg, x):
     """module def  create a module, returns an api-pointer. def is a symbol (`relu),
 type and name (`relu`r), enlist(type;[name];options..) e.g. module enlist(`linear;784;10),
 a tree (container; child; ..) e.g. module(`sequential; enlist(`linear;784;10); `relu)
@@ -669,7 +669,7 @@ non-default options). Types: sequential seqnest moduledict parmdict linear relu
 dropout embed(embedding) layernorm conv2d flatten gelu tanh sigmoid."""
     p, flag = _flagarg(x, "module")
     if p is not None:
-        obj = find(p)
+        obj = find(reg, p)
         if isinstance(obj, ModuleObj):
             return definition(obj.module, flag)
         km = getattr(obj, "kmodule", None)
@@ -677,15 +677,15 @@ dropout embed(embedding) layernorm conv2d flatten gelu tanh sigmoid."""
             m = km()
             if m is None:
                 raise KError("module: no module registered with given %s" % obj.cls)
-            return new(ModuleObj(m))
+            return new(reg, ModuleObj(m))
         raise KError("module: not implemented for " + obj.cls)
     if x is None or (type(x) is list and not x):
         raise KError("module: empty definition")
-    return new(ModuleObj(define(x)))
+    return new(reg, ModuleObj(define(reg, x)))
 
 
 @verb("seq")
-def seq(x):
+def seq(reg, x):
     """seq list  enlist every element after the first: a 2-level module tree,
 e.g. seq(`sequential; (`linear;`a;128;64); `relu`relu1); seq`a`b`c is (`a;,`b;,`c)."""
     if qtype(x) == 11:
@@ -696,38 +696,38 @@ e.g. seq(`sequential; (`linear;`a;128;64); `relu`relu1); seq`a`b`c is (`a;,`b;,`
         if not x:
             raise KError("seq: empty list")
         if not (qtype(x[0]) in (-11, 11) or (type(x[0]) is list and x[0] and qtype(x[0][0]) == -11)):
-            raise KError("seq: expecting module symbol, given " + kname(x[0]))
+            raise KError("seq: expecting module symbol, given " + kname(reg, x[0]))
         return [x[0]] + [V.enlist(c) for c in x[1:]]
     if qtype(x) == -11:
         return [x]
-    raise KError("seq: expecting module symbol, given " + kname(x))
+    raise KError("seq: expecting module symbol, given " + kname(reg, x))
 
 
 @verb("state")
-def state(x):
+def state(reg, x):
     """state ptr / state(ptr;flag)  a module's definition with its parameters and
 buffers: dictionary depth module name options parms buffers for a single module,
 a table for a container; module state rebuilds an identical module."""
     p, flag = _flagarg(x, "state")
-    obj = find(p) if p is not None else None
+    obj = find(reg, p) if p is not None else None
     if isinstance(obj, ModuleObj):
         return definition(obj.module, flag, state=True)
     st = getattr(obj, "state", None)
     if obj is not None and callable(st):
         return st(flag)
-    raise KError("state: not implemented for " + (obj.cls if obj is not None else kname(x)))
+    raise KError("state: not implemented for " + (obj.cls if obj is not None else kname(reg, x)))
 
 
-def _names_args(x, what):
+def _names_args(reg, x, what):
     if is_ptr(x):
-        return find(x), None
+        return find(reg, x), None
     if type(x) is list and len(x) == 2 and is_ptr(x[0]):
-        return find(x[0]), x[1]
+        return find(reg, x[0]), x[1]
     raise KError("%s: expecting module, model, loss or optimizer with optional child name or index, given %s"
-                 % (what, kname(x)))
+                 % (what, kname(reg, x)))
 
 
-def _sub(m, sel, what):
+def _sub(reg, m, sel, what):
     if sel is None:
         return m
     t = qtype(sel)
@@ -743,69 +743,69 @@ def _sub(m, sel, what):
         if not 0 <= i < len(cs):
             raise KError("%s: child index %d invalid, %d child module(s)" % (what, i, len(cs)))
         return cs[i]
-    raise KError("%s: expecting child name or index, given %s" % (what, kname(sel)))
+    raise KError("%s: expecting child name or index, given %s" % (what, kname(reg, sel)))
 
 
-def _module_or_keys(x, what):
-    obj, sel = _names_args(x, what)
+def _module_or_keys(reg, x, what):
+    obj, sel = _names_args(reg, x, what)
     if isinstance(obj, DictObj) and sel is None:
         return None, V.syms(list(obj.d))
     if isinstance(obj, ModuleObj):
-        return _sub(obj.module, sel, what), None
+        return _sub(reg, obj.module, sel, what), None
     km = getattr(obj, "kmodule", None)
     if km is not None:
         m = km()
-        return (_sub(m, sel, what) if m is not None else None), (None if m is not None else V.syms([]))
-    raise KError("%s: not implemented for %s" % (what, obj.cls if obj else kname(x)))
+        return (_sub(reg, m, sel, what) if m is not None else None), (None if m is not None else V.syms([]))
+    raise KError("%s: not implemented for %s" % (what, obj.cls if obj else kname(reg, x)))
 
 
 @verb("names")
-def names(x):
+def names(reg, x):
     """names ptr / names(ptr;child)  names of all modules within a module (all depths,
 dotted, excluding the module itself); child is a name or index of a direct child.
 A dictionary pointer gives its keys."""
-    m, keys = _module_or_keys(x, "names")
+    m, keys = _module_or_keys(reg, x, "names")
     if keys is not None:
         return keys
     return V.syms([n for n, _ in m.named_modules() if n])
 
 
 @verb("childnames")
-def childnames(x):
+def childnames(reg, x):
     """childnames ptr / childnames(ptr;child)  names of the immediate child modules."""
-    m, keys = _module_or_keys(x, "childnames")
+    m, keys = _module_or_keys(reg, x, "childnames")
     if keys is not None:
         return keys
     return V.syms([n for n, c in m._modules.items() if c is not None])
 
 
 @verb("parmnames")
-def parmnames(x):
+def parmnames(reg, x):
     """parmnames ptr / parmnames(ptr;child)  full dotted names of all parameters."""
-    m, keys = _module_or_keys(x, "parmnames")
+    m, keys = _module_or_keys(reg, x, "parmnames")
     if keys is not None:
         return keys
     return V.syms([n for n, _ in m.named_parameters()])
 
 
 @verb("buffernames")
-def buffernames(x):
+def buffernames(reg, x):
     """buffernames ptr / buffernames(ptr;child)  full dotted names of all buffers."""
-    m, keys = _module_or_keys(x, "buffernames")
+    m, keys = _module_or_keys(reg, x, "buffernames")
     if keys is not None:
         return keys
     return V.syms([n for n, _ in m.named_buffers()])
 
 
 @verb("training")
-def training(x):
+def training(reg, x):
     """training ptr  the module's training flag; training(ptr;flag) sets it."""
     if is_ptr(x):
-        return np.bool_(module_of(x, "training").training)
+        return np.bool_(module_of(reg, x, "training").training)
     if type(x) is list and len(x) == 2 and is_ptr(x[0]) and qtype(x[1]) == -1:
-        module_of(x[0], "training").train(bool(x[1]))
+        module_of(reg, x[0], "training").train(bool(x[1]))
         return None
-    raise KError("training: expecting module or (module;flag), given " + kname(x))
+    raise KError("training: expecting module or (module;flag), given " + kname(reg, x))
 
 
 _FWD_ERR = "%s: requires a module or model and at least one input"
@@ -819,16 +819,16 @@ def _device(m):
     return None
 
 
-def _inputs(m, args, what):
+def _inputs(reg, m, args, what):
     """Tensors from forward inputs: tensor pointers, vectors, k arrays."""
     dev = False         # the module's device, looked up for the first k array
     if len(args) == 1 and type(args[0]) is list and len(args[0]) > 1 and all(is_ptr(a) for a in args[0]):
         args = args[0]
     out = []
     for a in args:
-        obj = find(a)
+        obj = find(reg, a)
         if obj is None:
-            t = to_tensor(a)
+            t = to_tensor(a, reg=reg)
             if dev is False:
                 dev = _device(m)
             if dev is not None and t is not None and t.device != dev:
@@ -866,22 +866,22 @@ def _call_module(m, fm, ins, what):
         raise
 
 
-def run_forward(x, what, mode):
+def run_forward(reg, x, what, mode):
     """Forward call: mode is "forward", "nforward", "eforward" or "evaluate"."""
     if type(x) is not list or len(x) < 2 or is_ptr(x):
         raise KError(_FWD_ERR % what)
-    obj = find(x[0])
+    obj = find(reg, x[0])
     if obj is None:
         raise KError(_FWD_ERR % what)
-    m = module_of(x[0], what)
+    m = module_of(reg, x[0], what)
     # a module wrapped by `ddp` (kapi.api.dist) runs forward with gradients
     # through its DistributedDataParallel wrapper; the other modes run it locally
     fm = getattr(obj, "ddp", None) if mode == "forward" else None
     args = list(x[1:])
     if len(args) > 1 and qtype(args[0]) == -11:
-        m = _sub(m, args.pop(0), what)
+        m = _sub(reg, m, args.pop(0), what)
         fm = None
-    ins = _inputs(m, args, what)
+    ins = _inputs(reg, m, args, what)
     T = torch()
     was = m.training
     evalmode = mode in ("eforward", "evaluate")
@@ -901,35 +901,35 @@ def run_forward(x, what, mode):
             return [to_k(t) for t in y]
         return to_k(y)
     if isinstance(y, (tuple, list)):
-        return new(VectorObj(list(y)))
-    return new(TensorObj(y))
+        return new(reg, VectorObj(list(y)))
+    return new(reg, TensorObj(y))
 
 
 @verb("forward")
-def forward(x):
+def forward(reg, x):
     """forward(module;input;..)  forward calculation in the module's current mode with
 gradients on; inputs are tensor pointers, a vector, or k arrays (moved to the
 device of the module's first parameter); forward(module;`child;input) runs a child.
 Returns a tensor pointer (a vector pointer for multiple outputs)."""
-    return run_forward(x, "forward", "forward")
+    return run_forward(reg, x, "forward", "forward")
 
 
 @verb("nforward")
-def nforward(x):
+def nforward(reg, x):
     """nforward(module;input;..)  forward calculation without gradients; tensor result."""
-    return run_forward(x, "nforward", "nforward")
+    return run_forward(reg, x, "nforward", "nforward")
 
 
 @verb("eforward")
-def eforward(x):
+def eforward(reg, x):
     """eforward(module;input;..)  forward in evaluation mode, no gradients; tensor result."""
-    return run_forward(x, "eforward", "eforward")
+    return run_forward(reg, x, "eforward", "eforward")
 
 
 @verb("evaluate")
-def evaluate(x):
+def evaluate(reg, x):
     """evaluate(module;input;..)  forward in evaluation mode, no gradients; k array result."""
-    return run_forward(x, "evaluate", "evaluate")
+    return run_forward(reg, x, "evaluate", "evaluate")
 
 
 # --------------------------------------------------------------------------
@@ -940,17 +940,17 @@ def _module_help(name):
         rows = [t for t in TYPES.values()]
         return KTable(("module", "pytorch", "options"),
                       [V.syms([t.name for t in rows]), [V.string(t.pytorch) for t in rows],
-                       [_example(t) for t in rows]])
+                       [_example(None, t) for t in rows]])
     t = TYPES.get(ALIASES.get(name, name))
     if t is None:
         return None
-    return _example(t)
+    return _example(None, t)       # no pointers in an example
 
 
-def _example(t):
+def _example(reg, t):
     args = (t.example or [t.name])[1:]
     args = [np.array(a, dtype=np.int64) if isinstance(a, list) else np.int64(a) for a in args]
-    o = parse_options(t.name, t.opts, args)
+    o = parse_options(reg, t.name, t.opts, args)
     m = type("M", (), {})()
     m._ktype, m._kopts = t.name, o
     return kopts(m, True)

@@ -1,9 +1,11 @@
 """Registry and names: each interpreter's allocated objects by api-pointer,
 and ktorch's description of a k value (``kname``).
 
-The bottom of the k-api: it imports nothing else from kapi/api but the
-package's :data:`kapi.api.CALLER`, so conversion (:mod:`kapi.api.convert`)
-and the object kinds (:mod:`kapi.api.registry`) can both use it.
+The bottom of the k-api: it imports nothing else from kapi/api, so
+conversion (:mod:`kapi.api.convert`) and the object kinds
+(:mod:`kapi.api.registry`) can both use it.  There is no current registry:
+every k-api verb is given its interpreter's registry as its first argument
+(``fn(reg, x)``, bound by :func:`kapi.api.install`) and hands it on.
 """
 
 import numpy as np
@@ -11,7 +13,6 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import qtype
-from . import CALLER
 
 
 # --------------------------------------------------------------------------
@@ -22,7 +23,8 @@ class Registry:
 
     BASE = 0x3000000
 
-    def __init__(self):
+    def __init__(self, interp=None):
+        self.interp = interp        # the interpreter whose objects these are
         self.objs = {}
         self.next = self.BASE
 
@@ -52,28 +54,13 @@ class Registry:
         self.objs.clear()
 
 
-def registry(interp=None):
-    """The registry of ``interp`` (default: the interpreter whose k-api verb is
-    running in this thread, see :data:`kapi.api.CALLER`)."""
-    if interp is None:
-        interp = _CALLER()
-        if interp is None:
-            raise KError("nyi")
+def registry(interp):
+    """The registry of ``interp`` (made on first use)."""
     try:
-        return interp.registry          # once made (verbs call this on every use)
+        return interp.registry
     except AttributeError:
-        r = interp.registry = Registry()
+        r = interp.registry = Registry(interp)
         return r
-
-
-def _current():
-    it = _CALLER()
-    if it is None:
-        raise KError("nyi")
-    return it
-
-
-_CALLER = CALLER.get
 
 
 # --------------------------------------------------------------------------
@@ -84,16 +71,17 @@ def is_ptr(x):
     return type(x) is list and len(x) == 1 and type(x[0]) is np.int64
 
 
-def find(x):
-    """The object behind pointer ``x`` or None if x is not a pointer
-    (a stale pointer raises)."""
+def find(reg, x):
+    """The object behind pointer ``x`` in registry ``reg``, or None if x is
+    not a pointer (a stale pointer raises)."""
     if is_ptr(x):
-        return registry().get(x)
+        return reg.get(x)
     return None
 
 
-def new(obj):
-    return registry().add(obj)
+def new(reg, obj):
+    """Register ``obj`` in ``reg``; its new api-pointer."""
+    return reg.add(obj)
 
 
 _TNAMES = {1: "boolean", 2: "guid", 4: "byte", 5: "short", 6: "int", 7: "long",
@@ -102,10 +90,11 @@ _TNAMES = {1: "boolean", 2: "guid", 4: "byte", 5: "short", 6: "int", 7: "long",
            18: "second", 19: "time"}
 
 
-def kname(x):
-    """ktorch's description of a k value: ``long scalar``, ``double list``..."""
-    if is_ptr(x):
-        obj = registry().objs.get(int(x[0]))
+def kname(reg, x):
+    """ktorch's description of a k value: ``long scalar``, ``double list``...
+    (a live pointer of ``reg`` names its object's class; ``reg`` may be None)."""
+    if reg is not None and is_ptr(x):
+        obj = reg.objs.get(int(x[0]))
         if obj is not None:
             return obj.cls
     t = qtype(x)

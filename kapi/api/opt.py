@@ -29,20 +29,20 @@ from .step import _onstep_value
 # options: positional values then name-value pairs (ktorch's xargc/xpairs)
 
 
-def parse_options(name, args, lead):
+def parse_options(reg, name, args, lead):
     """k option name -> Python value from option arguments ``args`` (the
     elements after the parameters; ``lead`` = their offset in the call)."""
     spec = C.get(name)
     args = list(args)
-    pr = _xpairs(args[-1]) if args else None
+    pr = _xpairs(reg, args[-1]) if args else None
     if pr is not None:
         args = args[:-1]
     C.check_positional(name, len(args), lead)
     out = {}
     for o, a in zip(spec.options, args):
-        out[o.name] = C.kvalue(name, o.name, a, pair=False)
-    for k, v in _pairs_list(pr) if pr is not None else []:
-        out[k] = C.kvalue(name, k, v, pair=True)
+        out[o.name] = C.kvalue(name, o.name, a, pair=False, reg=reg)
+    for k, v in _pairs_list(reg, pr) if pr is not None else []:
+        out[k] = C.kvalue(name, k, v, pair=True, reg=reg)
     return out
 
 
@@ -60,22 +60,22 @@ def _selector_count(x):
     return len(x) - 1
 
 
-def plan_params(x):
+def plan_params(reg, x):
     """A :class:`Plan` from the parameter argument (nothing for () or ::)."""
     p = Plan()
     if x is None or (_is_list(x) and not x):
         return p
     if is_ptr(x):
-        obj, sel, has = registry().get(x), None, False
+        obj, sel, has = reg.get(x), None, False
     elif _is_list(x) and x and is_ptr(x[0]):
-        obj = registry().get(x[0])
+        obj = reg.get(x[0])
         if len(x) != 2:
             raise KError("opt: expecting one arg to select parameters from %s but given %d args"
                          % (obj.cls, _selector_count(x)))
         sel, has = x[1], True
     else:
         raise KError("opt: expecting module, model or tensors after optimizer & optional "
-                     "group number, given " + kname(x))
+                     "group number, given " + kname(reg, x))
     from .module import ModuleObj
     mobj = obj
     if not isinstance(obj, (ModuleObj, TensorObj, VectorObj, DictObj)):
@@ -85,14 +85,14 @@ def plan_params(x):
             raise KError("opt: cannot derive parameters from " + obj.cls)
         mobj = ModuleObj(m)
     if isinstance(mobj, ModuleObj):
-        for typ, n, t in mobj.parameters_by(sel if has else None, "opt"):
+        for typ, n, t in mobj.parameters_by(sel if has else None, "opt", reg=reg):
             p.tensors.append(t)
             p.labels.append((typ, n))
         p.modules.append(mobj.module)
         return p
     if isinstance(obj, TensorObj):
         if has and not (qtype(sel) == -7 and int(sel) == 0):
-            raise KError("opt: tensor supplied with unrecognized %s selector(s)" % kname(sel))
+            raise KError("opt: tensor supplied with unrecognized %s selector(s)" % kname(reg, sel))
         ts = [(None, obj.t)]
     elif isinstance(obj, VectorObj):
         n = len(obj.v)
@@ -101,7 +101,7 @@ def plan_params(x):
         elif qtype(sel) in (-7, 7):
             idx = [int(sel)] if qtype(sel) == -7 else [int(i) for i in sel]
         else:
-            raise KError("opt: tensor vector supplied with unrecognized %s selector(s)" % kname(sel))
+            raise KError("opt: tensor vector supplied with unrecognized %s selector(s)" % kname(reg, sel))
         seen = set()
         for k in idx:
             if k < 0:
@@ -118,7 +118,7 @@ def plan_params(x):
         elif qtype(sel) in (-11, 11):
             keys = [str(sel)] if qtype(sel) == -11 else [str(s) for s in sel]
         else:
-            raise KError("opt: tensor dictionary supplied with unrecognized %s selector(s)" % kname(sel))
+            raise KError("opt: tensor dictionary supplied with unrecognized %s selector(s)" % kname(reg, sel))
         seen = set()
         for k in keys:
             if k not in obj.d:
@@ -231,21 +231,21 @@ def _container_ops(oo, plan):
     return ops
 
 
-def _apply_container(oo, ops):
+def _apply_container(reg, oo, ops):
     from .module import make
     newpd = None
     for op in ops:
         if op[0] == "set":
             oo.module = op[1]
         elif op[0] == "wrap":
-            d = make("moduledict")
+            d = make(reg, "moduledict")
             d._kname = None
             d.add_module(op[1], oo.module)
             oo.module = d
         elif op[0] == "add":
             oo.module.add_module(op[1], op[2])
         elif op[0] == "newpd":
-            newpd = make("parmdict", "parms" if op[1] is None else None)
+            newpd = make(reg, "parmdict", "parms" if op[1] is None else None)
             if op[1] is None:
                 oo.module = newpd
             else:
@@ -259,7 +259,7 @@ def _is_long(x):
     return qtype(x) == -7
 
 
-def _create(x):
+def _create(reg, x):
     if isinstance(x, str):
         name, rest = x, []
     else:
@@ -270,15 +270,15 @@ def _create(x):
         raise KError("opt: cannot define group %d until optimizer is created with initial "
                      "parameter group" % int(rest[0]))
     parms = rest[b] if len(rest) > b else None
-    kopts = parse_options(name, rest[b + 1:], 2 + b)
-    plan = plan_params(parms)
+    kopts = parse_options(reg, name, rest[b + 1:], 2 + b)
+    plan = plan_params(reg, parms)
     o = _new_optimizer(name, kopts)
     oo = OptObj(name, o, C.resolve(name, kopts))
     check_plan(oo, plan)
     ops = _container_ops(oo, plan)
     _add_to_group(oo, 0, plan.tensors)
-    _apply_container(oo, ops)
-    return new(oo)
+    _apply_container(reg, oo, ops)
+    return new(reg, oo)
 
 
 def _add_to_group(oo, g, tensors):
@@ -288,7 +288,7 @@ def _add_to_group(oo, g, tensors):
             oo.opt._numel_cache = None
 
 
-def _edit(oo, x):
+def _edit(reg, oo, x):
     rest = list(x[1:])
     b = bool(rest) and _is_long(rest[0])
     i = int(rest[0]) if b else 0
@@ -298,9 +298,9 @@ def _edit(oo, x):
     if i > n:
         raise KError("opt: group %d invalid, cannot be greater than number of groups(%d)" % (i, n))
     parms = rest[b] if len(rest) > b else None
-    kopts = parse_options(oo.name, rest[b + 1:], 2 + b)
+    kopts = parse_options(reg, oo.name, rest[b + 1:], 2 + b)
     C.validate_given(oo.name, kopts)
-    plan = plan_params(parms)
+    plan = plan_params(reg, parms)
     check_plan(oo, plan)
     if plan.tensors and i < n and getattr(oo, "sharded", False):
         raise KError("opt: cannot add parameters to a group of a sharded optimizer (zero), only a new group")
@@ -319,24 +319,24 @@ def _edit(oo, x):
         kw = C.to_torch(oo.name, kopts, base=base, check=False)
         g.update(kw)
         _add_to_group(oo, i, plan.tensors)
-    _apply_container(oo, ops)
+    _apply_container(reg, oo, ops)
     return None
 
 
 _ROWTYPES = {-1, -5, -6, -7, -8, -9, -11}
 
 
-def _row_options(name, t, i):
+def _row_options(reg, name, t, i):
     d = {}
     for c, col in zip(t.names, t.cols):
         v = V.item(col, i)
         if qtype(col) == 0 and qtype(v) not in _ROWTYPES:
             raise KError("opt: unable to extract setting from table of group options, %s column "
-                         "not implemented" % kname(v))
+                         "not implemented" % kname(reg, v))
         if qtype(col) != 0 and -qtype(col) not in _ROWTYPES:
             raise KError("opt: unable to extract setting from table of group options, %s column "
-                         "not implemented" % kname(col))
-        d[c] = C.kvalue(name, c, _pairval(v), pair=True)
+                         "not implemented" % kname(reg, col))
+        d[c] = C.kvalue(name, c, _pairval(reg, v), pair=True, reg=reg)
     return d
 
 
@@ -351,28 +351,28 @@ def _sizes(s):
     return "[" + ", ".join(str(int(i)) for i in s) + "]"
 
 
-def _restore_buffer(name, b, v, p, key):
+def _restore_buffer(reg, name, b, v, p, key):
     T = torch()
     if b.kind == "step":
         if qtype(v) != -7:
-            raise KError("%s: long scalar expected, %s supplied" % (key, kname(v)))
+            raise KError("%s: long scalar expected, %s supplied" % (key, kname(reg, v)))
         from torch.optim.optimizer import _get_scalar_dtype
         return T.tensor(float(v), dtype=_get_scalar_dtype())
     if b.kind == "long":
         if qtype(v) != -7:
-            raise KError("%s: long scalar expected, %s supplied" % (key, kname(v)))
+            raise KError("%s: long scalar expected, %s supplied" % (key, kname(reg, v)))
         return int(v)
     if b.kind == "float":
         if qtype(v) != -9:
-            raise KError("%s: double scalar expected, %s supplied" % (key, kname(v)))
+            raise KError("%s: double scalar expected, %s supplied" % (key, kname(reg, v)))
         return float(v)
     if b.kind == "tensors":
         if not (_is_list(v) or type(v) is np.ndarray):
-            raise KError("deque buffer: %s, expected list but given %s" % (key, kname(v)))
-        return [None if e is None else to_tensor(e).to(p.device) for e in V.items(v)]
+            raise KError("deque buffer: %s, expected list but given %s" % (key, kname(reg, v)))
+        return [None if e is None else to_tensor(e, reg=reg).to(p.device) for e in V.items(v)]
     if qtype(v) in (10, 11, -10, -11):
-        raise KError("%s: numeric array expected, %s supplied" % (key, kname(v)))
-    t = to_tensor(v).to(p.device)
+        raise KError("%s: numeric array expected, %s supplied" % (key, kname(reg, v)))
+    t = to_tensor(v, reg=reg).to(p.device)
     if b.torch in _PARAM_SHAPED and t.shape != p.shape:
         raise KError("opt: size mismatch for buffer %s, expected %s, given %s"
                      % (key, _sizes(p.shape), _sizes(t.shape)))
@@ -384,9 +384,9 @@ _PARAM_SHAPED = {"exp_avg", "exp_avg_sq", "max_exp_avg_sq", "sum", "square_avg",
                  "grad_avg", "acc_delta", "exp_inf"}
 
 
-def _restore(d, mptr):
+def _restore(reg, d, mptr):
     from .module import ModuleObj
-    mobj = registry().get(mptr)
+    mobj = reg.get(mptr)
     m = mobj.module
     nm, ok = _dget(d, "optimizer")
     if not ok or qtype(nm) != -11:
@@ -396,11 +396,11 @@ def _restore(d, mptr):
     t, ok = _dget(d, "options")
     if not isinstance(t, KTable):
         raise KError("opt: unrecognized settings for %s optimizer, expecting table, given %s"
-                     % (name, kname(t)))
+                     % (name, kname(reg, t)))
     if len(t) == 0:
         raise KError("opt: empty table of settings supplied for %s optimizer, need at least one row"
                      % name)
-    rows = [_row_options(name, t, i) for i in range(len(t))]
+    rows = [_row_options(reg, name, t, i) for i in range(len(t))]
     o = _new_optimizer(name, rows[0])
     for r in rows[1:]:
         kw = C.to_torch(name, r, base=C.resolve(name, rows[0]), check=False)
@@ -442,14 +442,14 @@ def _restore(d, mptr):
                 bd = cols["buffers"][i] if type(cols["buffers"]) is list else V.item(cols["buffers"], i)
                 if not (bd is None or isinstance(bd, KDict) or (_is_list(bd) and not bd)):
                     raise KError("dictionary expected, %s given, unable to find parameter %s"
-                                 % (kname(bd), spec.buffers[0].name if spec.buffers else "buffers"))
+                                 % (kname(reg, bd), spec.buffers[0].name if spec.buffers else "buffers"))
                 if isinstance(bd, KDict) and len(bd.keys):
                     raw = dict(zip([str(k) for k in bd.keys], V.items(bd.values)))
                     tst = C.torch_state(name, raw)
                     bufs = {}
                     for key, v in tst.items():
                         brow = spec._by_torch[key]
-                        bufs[key] = _restore_buffer(name, brow, v, p, brow.name)
+                        bufs[key] = _restore_buffer(reg, name, brow, v, p, brow.name)
             puts.append((g, p, bufs))
         for g, p, bufs in puts:
             o.param_groups[g]["params"].append(p)
@@ -459,25 +459,25 @@ def _restore(d, mptr):
             o._numel_cache = None
     ex, ok = _dget(d, "extras")
     if ok:
-        _restore_extras(oo, ex)
-    return new(oo)
+        _restore_extras(reg, oo, ex)
+    return new(reg, oo)
 
 
-def _restore_extras(oo, d):
+def _restore_extras(reg, oo, d):
     """Step settings and schedules from a saved ``extras`` dictionary."""
     from .optim import schedule as S
     if not isinstance(d, KDict) or qtype(d.keys) != 11:
-        raise KError("opt: extras expected as dictionary, given " + kname(d))
+        raise KError("opt: extras expected as dictionary, given " + kname(reg, d))
     keys = [str(k) for k in d.keys]
     vals = d.values if type(d.values) is list else V.items(d.values)
     ex = Extras()
     groups = oo.opt.param_groups
     for k, v in zip(keys, vals):
         if k in ONSTEP:
-            setattr(ex, k, _onstep_value(k, v))
+            setattr(ex, k, _onstep_value(reg, k, v))
         elif k == "schedule":
             if not isinstance(v, KTable):
-                raise KError("opt: extras schedule expected as table, given " + kname(v))
+                raise KError("opt: extras schedule expected as table, given " + kname(reg, v))
             cols = dict(zip(v.names, v.cols))
             for c in ("group", "schedule", "options", "base", "step"):
                 if c not in cols:
@@ -487,7 +487,7 @@ def _restore_extras(oo, d):
                 if not 0 <= g < len(groups):
                     raise KError("opt: schedule for group %d, %d group(s) defined" % (g, len(groups)))
                 oc = cols["options"]
-                kind, opts = S.from_k(str(V.item(cols["schedule"], i)),
+                kind, opts = S.from_k(reg, str(V.item(cols["schedule"], i)),
                                       oc[i] if type(oc) is list else V.item(oc, i))
                 s = S.Schedule(kind, opts, float(V.item(cols["base"], i)))
                 done = bool(V.item(cols["done"], i)) if "done" in cols else False
@@ -498,7 +498,7 @@ def _restore_extras(oo, d):
 
 
 @verb("opt")
-def opt(x):
+def opt(reg, x):
     """opt`name / opt(`name;parms;options..) / opt(`name;0;parms;options..)  create an
 optimizer (sgd adam adamw adagrad rmsprop lbfgs lamb); parms: () a tensor, vector
 (v;ind), dictionary (d;keys), module (q;ind) (q;names); options positional and/or a
@@ -509,40 +509,40 @@ opt(o;parms;options..) / opt(o;group;parms;options..)  add parameters and/or edi
 a group's options; group = count of groups adds a new group from the creation options.
 opt(state;module)  restore an optimizer from `state o` output (all buffers)."""
     if isinstance(x, str):
-        return _create(x)
+        return _create(reg, x)
     if _is_list(x) and x and not is_ptr(x) and isinstance(x[0], str):
-        return _create(x)
+        return _create(reg, x)
     if is_ptr(x):
-        obj = registry().get(x)
+        obj = reg.get(x)
         oo = _optobj(obj)
         if isinstance(obj, OptObj):
             return definition(obj)
         if oo is not None:
-            return new(oo)
+            return new(reg, oo)
         raise KError("opt: unrecognized arg(s)")
     if _is_list(x) and x and is_ptr(x[0]):
-        obj = registry().get(x[0])
+        obj = reg.get(x[0])
         if isinstance(obj, OptObj):
             if len(x) == 1:
                 return definition(obj)
             if len(x) == 2 and qtype(x[1]) == -1:
                 return definition(obj, bool(x[1]))
-            return _edit(obj, x)
+            return _edit(reg, obj, x)
     if _is_list(x) and len(x) == 2 and isinstance(x[0], KDict) and is_ptr(x[1]):
         from .module import ModuleObj
-        if isinstance(registry().get(x[1]), ModuleObj):
-            return _restore(x[0], x[1])
+        if isinstance(reg.get(x[1]), ModuleObj):
+            return _restore(reg, x[0], x[1])
     raise KError("opt: unrecognized arg(s)")
 
 
 @verb("lr")
-def lr(x):
+def lr(reg, x):
     """lr o  learning rate of each parameter group (also lr m for a model).
 lr(o;r)  set the learning rate(s): a double, or one double per group."""
     if not _is_list(x):
-        raise KError("lr: not implemented for " + kname(x))
+        raise KError("lr: not implemented for " + kname(reg, x))
     if is_ptr(x):
-        oo = _optobj(registry().get(x))
+        oo = _optobj(reg.get(x))
         if oo is None:
             raise KError("lr: unrecognized arg(s), expecting model/optimizer to query learning rate(s)")
         return np.array([float(g["lr"]) for g in oo.opt.param_groups], dtype=np.float64)
@@ -550,7 +550,7 @@ lr(o;r)  set the learning rate(s): a double, or one double per group."""
         raise KError("lr: expecting 1-2 args, given %d" % len(x))
     if len(x) == 1:
         raise KError("lr: unrecognized arg(s), expecting model/optimizer to query learning rate(s)")
-    obj = find(x[0]) if is_ptr(x[0]) else None
+    obj = find(reg, x[0]) if is_ptr(x[0]) else None
     oo = _optobj(obj) if obj is not None else None
     r = x[1]
     t = qtype(r)
@@ -572,7 +572,7 @@ lr(o;r)  set the learning rate(s): a double, or one double per group."""
     return None
 
 
-def _patterns(x):
+def _patterns(reg, x):
     from ..verbs.strings import _regex
     t = qtype(x)
     if t == -11:
@@ -584,12 +584,12 @@ def _patterns(x):
     elif _is_list(x) and x and all(qtype(i) in (10, -10, -11) for i in x):
         pats = [i if qtype(i) == -11 else V.pystr(i) for i in x]
     else:
-        raise KError("nodecay: expecting pattern(s) as symbol(s) or string(s), given " + kname(x))
+        raise KError("nodecay: expecting pattern(s) as symbol(s) or string(s), given " + kname(reg, x))
     return [_regex(str(p).encode()) for p in pats]
 
 
 @verb("nodecay")
-def nodecay(x):
+def nodecay(reg, x):
     """nodecay(o;patterns)  weight-decay mask: parameters whose name (as in opt[o]`parms,
 e.g. `a.bias) or owning module type (e.g. `layernorm) matches a pattern (q like
 patterns: * ? [..]; symbol(s) or string(s)) get no weight decay. A group whose
@@ -598,16 +598,16 @@ parameters all match has its decay set to 0; otherwise the matching parameters m
 options and decay 0. e.g. nodecay(o;`*.bias`layernorm`embed)."""
     if not (_is_list(x) and len(x) == 2 and is_ptr(x[0])):
         raise KError("nodecay: expecting (optimizer;pattern(s))")
-    oo = _optobj(find(x[0]))
+    oo = _optobj(find(reg, x[0]))
     if oo is None:
-        raise KError("nodecay: expecting optimizer or model, given " + kname(x[0]))
+        raise KError("nodecay: expecting optimizer or model, given " + kname(reg, x[0]))
     if getattr(oo, "sharded", False):
         raise KError("nodecay: optimizer state is sharded (zero), use nodecay before zero")
     o = C.get(oo.name).option("decay")
     if o is None or isinstance(o.torch, tuple):
         raise KError("nodecay: %s optimizer has no decay option" % oo.name)
     key = o.torch
-    rx = _patterns(x[1])
+    rx = _patterns(reg, x[1])
     names = _names(oo.module)
 
     def hit(p):
@@ -666,13 +666,13 @@ def _register_help():
         return
     base = hv[0]
 
-    def help_(x):
+    def help_(reg, x):
         if is_ptr(x):
-            obj = find(x)
+            obj = find(reg, x)
             oo = _optobj(obj)
             if oo is not None:
                 return _options_table(oo, True)
-        return base(x)
+        return base(reg, x)
 
     help_.__doc__ = (base.__doc__ or "") + "\nhelp o  an optimizer's options table (a row per group)."
     help_._opt_wrapped = True

@@ -17,7 +17,7 @@ from .. import values as V
 from ..errors import KError
 from ..values import KDict, qtype
 from . import torch, verb
-from .names import (_TNAMES, Registry, _current, find, is_ptr, kname,  # noqa: F401  (re-exported)
+from .names import (_TNAMES, Registry, find, is_ptr, kname,  # noqa: F401  (re-exported)
                     new, registry)
 
 
@@ -162,10 +162,10 @@ def _move(t, device, dtype, non_blocking):
     return u
 
 
-def need(x, fname, what="need allocated torch object, e.g. tensor, module"):
-    obj = find(x)
+def need(reg, x, fname, what="need allocated torch object, e.g. tensor, module"):
+    obj = find(reg, x)
     if obj is None:
-        raise KError("%s: %s, given %s" % (fname, what, kname(x)))
+        raise KError("%s: %s, given %s" % (fname, what, kname(reg, x)))
     return obj
 
 
@@ -177,11 +177,11 @@ def _empty(x):
 
 
 @verb("free")
-def free(x):
+def free(reg, x):
     """free ptr  release the object behind an api-pointer.
 free[] or free()  release every allocated object.
 free(p1;p2;..) or free dict  release every pointer in a list or dictionary."""
-    r = registry()
+    r = reg
     if _empty(x):
         r.clear()
         return None
@@ -197,16 +197,16 @@ free(p1;p2;..) or free dict  release every pointer in a list or dictionary."""
         for j in ids:
             r.objs.pop(j, None)
         return None
-    raise KError("free: not a recognized pointer, unable to free, given " + kname(x))
+    raise KError("free: not a recognized pointer, unable to free, given " + kname(reg, x))
 
 
 @verb("use", 2)
-def use(x, y):
+def use(reg, x, y):
     """use[ptr;expr]  re-point a tensor, vector or dictionary pointer to the
 object returned by expr (whose own pointer becomes stale), or to a new
 tensor made from the k value expr. Returns null."""
-    r = registry()
-    a = find(x)
+    r = reg
+    a = find(reg, x)
     if not isinstance(a, (TensorObj, VectorObj, DictObj)):
         raise KError("use: 1st arg must be tensor, vector or dictionary")
     if is_ptr(y):
@@ -220,26 +220,26 @@ tensor made from the k value expr. Returns null."""
     if not isinstance(a, TensorObj):
         raise KError("use: cannot re-assign %s to k value" % a.cls)
     from .convert import to_tensor
-    r.replace(x, TensorObj(to_tensor(y)))
+    r.replace(x, TensorObj(to_tensor(y, reg=reg)))
     return None
 
 
 @verb("return")
-def return_(x):
+def return_(reg, x):
     """return ptr  the k value(s) of a tensor, vector or dictionary; the object is freed."""
-    obj = find(x)
+    obj = find(reg, x)
     if not isinstance(obj, (TensorObj, VectorObj, DictObj)):
         raise KError("return: expecting tensor, vector or dictionary, given " +
-                     (obj.cls if obj is not None else kname(x)))
+                     (obj.cls if obj is not None else kname(reg, x)))
     v = obj.value()
-    registry().free(x)
+    reg.free(x)
     return v
 
 
 @verb("ptr")
-def ptr(x):
+def ptr(reg, x):
     """ptr ptr  the address of the tensor's implementation (a long)."""
-    obj = need(x, "ptr")
+    obj = need(reg, x, "ptr")
     ts = [t for t in obj.tensors() if t is not None]
     if isinstance(obj, TensorObj):
         return np.int64(ts[0]._cdata if ts else 0)
@@ -254,28 +254,28 @@ def _refs(r, t):
 
 
 @verb("ref")
-def ref(x):
+def ref(reg, x):
     """ref ptr  reference count of the tensor (handles and containers sharing it)."""
-    obj = need(x, "ref")
+    obj = need(reg, x, "ref")
     if isinstance(obj, TensorObj):
-        return np.int64(_refs(registry(), obj.t) if obj.t is not None else 1)
-    return np.int64(sum(1 for o in registry().objs.values() if o is obj))
+        return np.int64(_refs(reg, obj.t) if obj.t is not None else 1)
+    return np.int64(sum(1 for o in reg.objs.values() if o is obj))
 
 
 @verb("addref")
-def addref(x):
+def addref(reg, x):
     """addref ptr  a new pointer sharing the same tensor (or object); the reference count goes up by one."""
-    obj = need(x, "addref", "not implemented for")
+    obj = need(reg, x, "addref", "not implemented for")
     if isinstance(obj, TensorObj):
-        return new(TensorObj(obj.t))
-    return new(obj)
+        return new(reg, TensorObj(obj.t))
+    return new(reg, obj)
 
 
 @verb("obj")
-def obj_(x):
+def obj_(reg, x):
     """obj[]  table of allocated objects: ptr class device dtype size elements bytes."""
     from ..values import KTable
-    r = registry()
+    r = reg
     rows = sorted(r.objs.items(), reverse=True)
     ptrs, cls, dev, dt, sz, el, by = [], [], [], [], [], [], []
     from .convert import dtype_name

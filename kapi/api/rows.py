@@ -19,8 +19,9 @@ pointer among the inputs, a new tensor pointer out; ``k`` -- always a k value
 (e.g. a boolean from ``allclose``); ``value`` -- the method's own k value
 (``obj`` form).  With an output tensor or ``::`` the result is null.
 
-Every pointer look-up and every new pointer goes through :func:`objects`, the
-one place that decides which registry the rows use.
+A row verb is ``fn(reg, x)``, like every k-api verb: every pointer look-up
+and every new pointer uses the registry ``reg`` it is given (:func:`_find`,
+:func:`_new_tensor`).
 """
 
 import numpy as np
@@ -35,19 +36,15 @@ INTS = (-7, -6, -5, -4)
 _ORD = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th")
 
 
-def objects():
-    """The registry rows find pointers in and add new tensors to (today: the
-    running interpreter's, :func:`kapi.api.names.registry`)."""
-    return registry()
+def _find(reg, x):
+    """The object behind pointer ``x`` in registry ``reg`` (every row verb is
+    given its interpreter's registry), or None for a k value."""
+    return reg.get(x) if is_ptr(x) else None
 
 
-def _find(x):
-    return objects().get(x) if is_ptr(x) else None
-
-
-def _new_tensor(t):
+def _new_tensor(reg, t):
     from .registry import TensorObj
-    return objects().add(TensorObj(t))
+    return reg.add(TensorObj(t))
 
 
 # --------------------------------------------------------------------------
@@ -150,14 +147,14 @@ class Row:
         """The verb's help text, built from the row."""
         return FORMS[self.form].doc(self)
 
-    def __call__(self, x):
-        return FORMS[self.form].call(self, x)
+    def __call__(self, reg, x):
+        return FORMS[self.form].call(reg, self, x)
 
 
 def verb_of(row):
     """A k-api verb function for ``row`` (its docstring is the row's help)."""
-    def fn(x):
-        return row(x)
+    def fn(reg, x):
+        return row(reg, x)
     fn.__name__ = fn.__qualname__ = row.name
     fn.__doc__ = row.doc()
     fn.row = row
@@ -186,7 +183,7 @@ def _torch_error(e):
     return KError(str(e).strip().split("\n")[0] or type(e).__name__.lower())
 
 
-def _tensors(row, xs):
+def _tensors(reg, row, xs):
     """Tensors for k inputs (k arrays or tensor pointers) and whether any was a
     pointer; k arrays go to the device of the first tensor given."""
     from .registry import TensorObj
@@ -196,7 +193,7 @@ def _tensors(row, xs):
         if isinstance(x, T.Tensor):         # a k array converted already
             objs.append(None)
             continue
-        o = _find(x)
+        o = _find(reg, x)
         if o is not None and not isinstance(o, TensorObj):
             raise KError("%s: expecting tensor or k array, given %s" % (row.name, o.cls))
         if o is not None and o.t is None:
@@ -217,31 +214,31 @@ def _tensors(row, xs):
         if x is None:
             raise KError("%s: expecting tensor or k array, given null" % row.name)
         try:
-            t = to_tensor(x)
+            t = to_tensor(x, reg=reg)
         except RuntimeError as e:
             raise _torch_error(e) from None
         ts.append(t if dev is None or t.device == dev else t.to(dev))
     return ts, dev is not None
 
 
-def _output(row, x):
+def _output(reg, row, x):
     """The tensor behind an output pointer."""
     from .registry import TensorObj
-    o = _find(x)
+    o = _find(reg, x)
     if not isinstance(o, TensorObj):
-        raise KError("%s: output expected as tensor, given %s" % (row.name, o.cls if o else kname(x)))
+        raise KError("%s: output expected as tensor, given %s" % (row.name, o.cls if o else kname(reg, x)))
     if o.t is None:
         raise KError("%s: output tensor is undefined" % row.name)
     return o.t
 
 
-def _inplace_target(row, x):
+def _inplace_target(reg, row, x):
     from .registry import TensorObj
-    o = _find(x)
+    o = _find(reg, x)
     if not isinstance(o, TensorObj) or o.t is None:
         raise KError("%s: in-place operation requires a tensor as 1st arg, given %s"
                      % (row.name, "undefined tensor" if isinstance(o, TensorObj) else
-                        (o.cls if o else kname(x))))
+                        (o.cls if o else kname(reg, x))))
     return o.t
 
 
@@ -256,12 +253,12 @@ def _fill(o, r):
         _refill(o, r)
 
 
-def _result(row, r, ptr):
+def _result(reg, row, r, ptr):
     if row.result == "k":
         if isinstance(r, (bool, int, float)):
             return {bool: np.bool_, int: np.int64, float: np.float64}[type(r)](r)
         return to_k(r)
-    return _new_tensor(r) if ptr else to_k(r)
+    return _new_tensor(reg, r) if ptr else to_k(r)
 
 
 _NUM = (bool, int, float)
@@ -294,23 +291,23 @@ def _number(x):
     return None
 
 
-def _run(row, ins, kw, out, inplace):
+def _run(reg, row, ins, kw, out, inplace):
     """Call the row's torch function on k inputs: in place, into an output
     tensor, or for a result."""
     if inplace:
         if row.inplace is False:
             raise KError("%s: no in-place form" % row.name)
-        target = _inplace_target(row, ins[0])
-        ts, _ = _tensors(row, ins)
+        target = _inplace_target(reg, row, ins[0])
+        ts, _ = _tensors(reg, row, ins)
         try:
             _apply(getattr(target, row.inplace), ts[1:], kw)
         except (RuntimeError, TypeError, ValueError) as e:
             raise _torch_error(e) from None
         return None
-    ts, ptr = _tensors(row, ins)
+    ts, ptr = _tensors(reg, row, ins)
     f = row.callable()
     if out is not None:
-        o = _output(row, out)
+        o = _output(reg, row, out)
         try:
             # into a fresh tensor of out's dtype (torch's dtype checks), then
             # copied over: writing out= straight into a tensor made from a k
@@ -333,7 +330,7 @@ def _run(row, ins, kw, out, inplace):
         r = _apply(f, ts, kw)
     except (RuntimeError, TypeError, ValueError, IndexError) as e:
         raise _torch_error(e) from None
-    return _result(row, r, ptr)
+    return _result(reg, row, r, ptr)
 
 
 def _args(x):
@@ -341,10 +338,10 @@ def _args(x):
     return x if type(x) is list and not is_ptr(x) else [x]
 
 
-def _array(x):
+def _array(reg, x):
     """The tensor of k list x if the whole list is one k array, else None."""
     try:
-        return to_tensor(x)
+        return to_tensor(x, reg=reg)
     except (KError, RuntimeError, ValueError, TypeError):
         return None
 
@@ -363,7 +360,7 @@ def _tail(row, x, n, least=None):
 class Form:
     """How a family of functions reads its k argument."""
 
-    def call(self, row, x):  # pragma: no cover
+    def call(self, reg, row, x):  # pragma: no cover
         raise NotImplementedError
 
     def doc(self, row):  # pragma: no cover
@@ -387,20 +384,20 @@ def _outs(row):
 class Unary(Form):
     """f x / f(x;output) / f(x;::)."""
 
-    def call(self, row, x):
+    def call(self, reg, row, x):
         sp = _tail(row, x, 1)
         if sp is not None and len(sp[1]) == 1 and _is_out(sp[1][0]):
             (a,), (y,) = sp
             if y is None:
-                return _run(row, [a], {}, None, True)
+                return _run(reg, row, [a], {}, None, True)
             if not row.out:
                 raise KError("%s: no output tensor form" % row.name)
-            return _run(row, [a], {}, y, False)
-        if sp is not None and (is_ptr(x[0]) or _array(x) is None):
+            return _run(reg, row, [a], {}, y, False)
+        if sp is not None and (is_ptr(x[0]) or _array(reg, x) is None):
             if len(x) == 2 and (row.out or row.inplace is not False):
-                raise KError("%s: 2nd arg, %s expected, %s supplied" % (row.name, _outname(row), kname(x[1])))
+                raise KError("%s: 2nd arg, %s expected, %s supplied" % (row.name, _outname(row), kname(reg, x[1])))
             raise KError("%s: expecting 1 input%s, given %d args" % (row.name, _opt_out(row), len(x)))
-        return _run(row, [x], {}, None, False)
+        return _run(reg, row, [x], {}, None, False)
 
     def doc(self, row):
         forms = ["%s x" % row.name] + ["%s(x;%s)" % (row.name, o) for o in _outs(row)]
@@ -429,7 +426,7 @@ def _out_doc(row, first):
 class Binary(Form):
     """f(x;y) / f(x;y;output) / f(x;y;::)."""
 
-    def call(self, row, x):
+    def call(self, reg, row, x):
         sp = _tail(row, x, 2, 2)
         if sp is None:
             n = len(x) if type(x) is list and not is_ptr(x) else 1
@@ -437,15 +434,15 @@ class Binary(Form):
                          % (row.name, _opt_out(row), n, "" if n == 1 else "s"))
         ins, rest = sp
         if not rest:
-            return _run(row, ins, {}, None, False)
+            return _run(reg, row, ins, {}, None, False)
         if len(rest) == 1 and _is_out(rest[0]):
             if rest[0] is None:
-                return _run(row, ins, {}, None, True)
+                return _run(reg, row, ins, {}, None, True)
             if not row.out:
                 raise KError("%s: no output tensor form" % row.name)
-            return _run(row, ins, {}, rest[0], False)
+            return _run(reg, row, ins, {}, rest[0], False)
         if len(rest) == 1 and (row.out or row.inplace is not False):
-            raise KError("%s: 3rd arg, %s expected, %s supplied" % (row.name, _outname(row), kname(rest[0])))
+            raise KError("%s: 3rd arg, %s expected, %s supplied" % (row.name, _outname(row), kname(reg, rest[0])))
         raise KError("%s: expecting 2 inputs%s, given %d args" % (row.name, _opt_out(row), len(x)))
 
     def doc(self, row):
@@ -459,7 +456,7 @@ class Reduce(Form):
     """f x / f(x;opt..) / f(x;opt..;output): the row's optional arguments in
     order, each one omitted or given."""
 
-    def _match(self, row, rest):
+    def _match(self, reg, row, rest):
         """(torch keywords, output) for the items after x, or an error text."""
         kw, out, opts = {}, None, list(row.opts)
         if rest and row.out and is_ptr(rest[-1]):
@@ -469,34 +466,34 @@ class Reduce(Form):
                 opts.pop(0)
             if not opts:
                 return "%s: %s arg unexpected, %s supplied" % (row.name, _ORD[i + 1] if i < 6 else "next",
-                                                              kname(a)), None
+                                                              kname(reg, a)), None
             o = opts.pop(0)
             kw[o.kw] = o.value(a)
         return kw, out
 
-    def call(self, row, x):
+    def call(self, reg, row, x):
         sp = _tail(row, x, 1)
         if sp is not None:
             # a list that is one k array is the input (amax 2 3#til 6), as in
             # ktorch, though its items could read as (x;dim)
-            t = None if is_ptr(x[0]) else _array(x)
+            t = None if is_ptr(x[0]) else _array(reg, x)
             if t is not None:
-                return self._reduce(row, [t], {}, None)
-            kw, out = self._match(row, sp[1])
+                return self._reduce(reg, row, [t], {}, None)
+            kw, out = self._match(reg, row, sp[1])
             if not isinstance(kw, dict):
                 raise KError(kw)
-            return self._reduce(row, sp[0], kw, out)
-        return self._reduce(row, [x], {}, None)
+            return self._reduce(reg, row, sp[0], kw, out)
+        return self._reduce(reg, row, [x], {}, None)
 
-    def _reduce(self, row, ins, kw, out):
+    def _reduce(self, reg, row, ins, kw, out):
         if "unbiased" in kw:        # torch's newer spelling
             kw["correction"] = int(kw.pop("unbiased"))
         fill = row.alldims == "always" or (row.alldims == "needed" and "dim" not in kw
                                            and ("keepdim" in kw or out is not None))
         if fill and "dim" not in kw and any(o.kind == "dims" for o in row.opts):
-            ts, _ = _tensors(row, ins)
+            ts, _ = _tensors(reg, row, ins)
             kw["dim"] = tuple(range(ts[0].dim()))
-        return _run(row, ins, kw, out, False)
+        return _run(reg, row, ins, kw, out, False)
 
     def doc(self, row):
         names = ";".join(o.name for o in row.opts)
@@ -509,11 +506,11 @@ class Reduce(Form):
 class ObjMethod(Form):
     """f ptr: the value of a method of the object behind an api-pointer."""
 
-    def call(self, row, x):
-        o = _find(x)
+    def call(self, reg, row, x):
+        o = _find(reg, x)
         if o is None:
             raise KError("%s: %s, given %s" % (row.name, row.expect or
-                                               "need allocated torch object, e.g. tensor, module", kname(x)))
+                                               "need allocated torch object, e.g. tensor, module", kname(reg, x)))
         v = getattr(o, row.fn)
         return v() if callable(v) else v
 

@@ -10,7 +10,7 @@ from .registry import find, is_ptr, kname
 from .state import _optobj, schedule_table
 
 
-def _sched_groups(oo, g):
+def _sched_groups(reg, oo, g):
     n = len(oo.opt.param_groups)
     t = qtype(g)
     if t == -7:
@@ -18,7 +18,7 @@ def _sched_groups(oo, g):
     elif t == 7:
         gs = [int(i) for i in g]
     else:
-        raise KError("schedule: group(s) expected as long(s), given " + kname(g))
+        raise KError("schedule: group(s) expected as long(s), given " + kname(reg, g))
     for i in gs:
         if not 0 <= i < n:
             raise KError("schedule: group %d invalid, %d group(s) defined" % (i, n))
@@ -28,7 +28,7 @@ def _sched_groups(oo, g):
 
 
 @verb("schedule")
-def schedule(x):
+def schedule(reg, x):
     """schedule o  the learning-rate schedules attached to an optimizer: a table of
 group, schedule, options, base (the group's lr when attached), step (updates since) and
 done (ran past its end; the rate then holds). lr o shows the current rates.
@@ -45,24 +45,24 @@ moves after every update (step o). s is
   :: removes the schedule(s), leaving the current rates."""
     from .optim import schedule as S
     if is_ptr(x):
-        oo = _optobj(find(x))
+        oo = _optobj(find(reg, x))
         if oo is None:
-            raise KError("schedule: expecting optimizer or model, given " + kname(x))
+            raise KError("schedule: expecting optimizer or model, given " + kname(reg, x))
         return schedule_table(oo)
     if not (_is_list(x) and len(x) in (2, 3) and is_ptr(x[0])):
         raise KError("schedule: expecting (optimizer;schedule) or (optimizer;group(s);schedule)")
-    oo = _optobj(find(x[0]))
+    oo = _optobj(find(reg, x[0]))
     if oo is None:
-        raise KError("schedule: expecting optimizer or model, given " + kname(x[0]))
+        raise KError("schedule: expecting optimizer or model, given " + kname(reg, x[0]))
     groups = oo.opt.param_groups
-    gs = list(range(len(groups))) if len(x) == 2 else _sched_groups(oo, x[1])
+    gs = list(range(len(groups))) if len(x) == 2 else _sched_groups(reg, oo, x[1])
     spec = x[-1]
     if spec is None:
         if oo._extras is not None:
             for g in gs:
                 oo._extras.schedules.pop(g, None)
         return None
-    kind, opts = S.parse(spec, _pairs_of)
+    kind, opts = S.parse(reg, spec, _pairs_of)
     built = [(g,) + S.Schedule.build(kind, opts, groups[g]) for g in gs]
     ex = oo.extras
     for g, s, vals in built:

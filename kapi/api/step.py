@@ -29,19 +29,19 @@ def _needs_closure(name):
     return needs_closure(name)
 
 
-def _k_loss(r):
+def _k_loss(reg, r):
     """Loss tensor from a closure's k result (a tensor pointer is freed)."""
     T = torch()
-    obj = find(r)
+    obj = find(reg, r)
     if isinstance(obj, TensorObj):
-        registry().free(r)
+        reg.free(r)
         return obj.t
     if qtype(r) in (-5, -6, -7, -8, -9):
         return T.tensor(float(r))
-    raise KError("step: closure expected to return loss as tensor or number, given " + kname(r))
+    raise KError("step: closure expected to return loss as tensor or number, given " + kname(reg, r))
 
 
-def _prepare(oo):
+def _prepare(reg, oo):
     """Before an update: add pending (accumulated) gradients, then clip."""
     ex = oo._extras
     if ex is None:
@@ -86,7 +86,7 @@ def _peek_schedules(oo):
     return {g: s.peek() for g, s in ex.schedules.items() if s.kind == "function" and not s.done}
 
 
-def _step(oo, f):
+def _step(reg, oo, f):
     T = torch()
     ex = oo._extras
     if f is None and _needs_closure(oo.name):
@@ -98,7 +98,7 @@ def _step(oo, f):
     def run():
         oo.opt.zero_grad(set_to_none=True)
         with T.enable_grad():
-            return _k_loss(call(f, [None]))
+            return _k_loss(reg, call(f, [None]))
 
     def loss(r):
         if r is None:
@@ -114,7 +114,7 @@ def _step(oo, f):
     if f is None:
         saved = [(p, p.grad) for p in oo.params()]
         try:
-            _prepare(oo)
+            _prepare(reg, oo)
             fast_step(oo.opt)
         except BaseException:
             for p, g in saved:
@@ -124,7 +124,7 @@ def _step(oo, f):
     else:
         def closure():
             v = run()
-            _prepare(oo)
+            _prepare(reg, oo)
             return v
 
         groups = oo.opt.param_groups
@@ -148,7 +148,7 @@ def _step(oo, f):
 
 
 @verb("step")
-def step(x):
+def step(reg, x):
     """step o  one optimizer step (also step m for a model).
 step(o;f)  step with closure f: a k function (called with ::) that recomputes the loss
 (forward, loss, backward) and returns it as a tensor pointer (freed) or a number;
@@ -159,40 +159,40 @@ between sum the gradients); clipvalue/clipnorm clip the gradients before each up
 schedules attached with `schedule` advance after each update."""
     f = None
     if is_ptr(x):
-        obj = registry().get(x)
+        obj = reg.get(x)
     elif _is_list(x) and len(x) == 2 and is_ptr(x[0]):
-        obj = registry().get(x[0])
+        obj = reg.get(x[0])
         f = x[1]
         if not isinstance(f, V.KFunc):
-            raise KError("step: closure expected as 2nd arg, given " + kname(f))
+            raise KError("step: closure expected as 2nd arg, given " + kname(reg, f))
     else:
-        raise KError("step: expects model or optimizer, given " + kname(x))
+        raise KError("step: expects model or optimizer, given " + kname(reg, x))
     oo = _optobj(obj)
     if oo is None:
         raise KError("step: expects model or optimizer, given " + obj.cls)
-    return _step(oo, f)
+    return _step(reg, oo, f)
 
 
-def _onstep_value(key, v):
+def _onstep_value(reg, key, v):
     t = qtype(v)
     if key == "accumulate":
         if t in (-5, -6, -7) and int(v) >= 1:
             return int(v)
         raise KError("onstep: accumulate expected as a positive long, given %s"
-                     % (_s1(v) if t < 0 else kname(v)))
+                     % (_s1(reg, v) if t < 0 else kname(reg, v)))
     if key == "clipgroup":
         if t == -1:
             return bool(v)
-        raise KError("onstep: clipgroup expected as boolean, given " + kname(v))
+        raise KError("onstep: clipgroup expected as boolean, given " + kname(reg, v))
     if key == "clipp":
-        return _normtype(v, "onstep")
+        return _normtype(reg, v, "onstep")
     if (t == -9 and np.isnan(float(v))) or (t == -7 and int(v) == NULLJ):
         return None                                 # a null turns the setting off
-    return _positive(v, "onstep", key)
+    return _positive(reg, v, "onstep", key)
 
 
 @verb("onstep")
-def onstep(x):
+def onstep(reg, x):
     """onstep o  an optimizer's step settings (dictionary):
   accumulate  apply the update on every k-th step call (default 1); the calls between
               sum the gradients (moved into the optimizer, grads left undefined)
@@ -204,9 +204,9 @@ def onstep(x):
 onstep(o;pairs)  set some, name-value pairs as for opt: onstep(o;`accumulate,4),
 onstep(o;`clipnorm`clipp!(1.0;2)), onstep(o;((`clipvalue;.5);(`accumulate;2)))."""
     if is_ptr(x):
-        oo = _optobj(find(x))
+        oo = _optobj(find(reg, x))
         if oo is None:
-            raise KError("onstep: expecting optimizer or model, given " + kname(x))
+            raise KError("onstep: expecting optimizer or model, given " + kname(reg, x))
         ex = oo._extras or Extras()
         d = ex.settings()
         vals = [np.int64(d["accumulate"]), np.float64(np.nan if d["clipnorm"] is None else d["clipnorm"]),
@@ -215,17 +215,17 @@ onstep(o;`clipnorm`clipp!(1.0;2)), onstep(o;((`clipvalue;.5);(`accumulate;2)))."
         return KDict(V.syms(list(ONSTEP) + ["pending"]), vals)
     if not (_is_list(x) and len(x) == 2 and is_ptr(x[0])):
         raise KError("onstep: expecting optimizer, or (optimizer;name-value pairs)")
-    oo = _optobj(find(x[0]))
+    oo = _optobj(find(reg, x[0]))
     if oo is None:
-        raise KError("onstep: expecting optimizer or model, given " + kname(x[0]))
-    pr = _xpairs(x[1])
+        raise KError("onstep: expecting optimizer or model, given " + kname(reg, x[0]))
+    pr = _xpairs(reg, x[1])
     if pr is None:
-        raise KError("onstep: expecting name-value pairs, given " + kname(x[1]))
+        raise KError("onstep: expecting name-value pairs, given " + kname(reg, x[1]))
     new_ = {}
-    for k, v in _pairs_list(pr):
+    for k, v in _pairs_list(reg, pr):
         if k not in ONSTEP:
             raise KError("onstep: unrecognized setting `%s, expecting one of: %s" % (k, " ".join(ONSTEP)))
-        new_[k] = _onstep_value(k, v)
+        new_[k] = _onstep_value(reg, k, v)
     ex = oo.extras
     for k, v in new_.items():
         setattr(ex, k, v)
@@ -246,10 +246,10 @@ def _reset_tensor(t, none):
         g.zero_()
 
 
-def _resetgrad(x, what, none):
-    obj = find(x)
+def _resetgrad(reg, x, what, none):
+    obj = find(reg, x)
     if obj is None:
-        raise KError("%s: not implemented for %s" % (what, kname(x)))
+        raise KError("%s: not implemented for %s" % (what, kname(reg, x)))
     if type(obj) is OptObj:            # the common case first
         obj.opt.zero_grad(set_to_none=none)
         return None
@@ -270,12 +270,12 @@ def _resetgrad(x, what, none):
 
 
 @verb("zerograd")
-def zerograd(x):
+def zerograd(reg, x):
     """zerograd ptr  set gradients to zero: tensor, vector, dictionary, module, optimizer or model."""
-    return _resetgrad(x, "zerograd", False)
+    return _resetgrad(reg, x, "zerograd", False)
 
 
 @verb("nograd")
-def nograd(x):
+def nograd(reg, x):
     """nograd ptr  make gradients undefined: tensor, vector, dictionary, module, optimizer or model."""
-    return _resetgrad(x, "nograd", True)
+    return _resetgrad(reg, x, "nograd", True)

@@ -108,9 +108,9 @@ def test_kapi_detects_a_non_atomic_failure(kf, monkeypatch):
     kf.setup()
     real = TM._flag
 
-    def bad(x):       # as if gradflag set the first tensor before checking the flag
+    def bad(reg, x):  # as if gradflag set the first tensor before checking the flag
         kf.q.registry.get(kf.q.globals["v"]).v[0].requires_grad_(True)
-        return real(x)
+        return real(reg, x)
     monkeypatch.setattr(TM, "_flag", bad)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

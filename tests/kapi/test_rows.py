@@ -103,22 +103,22 @@ def test_rows_refuse_bad_tables():
     R.ROWS.pop("xdup", None)
 
 
-def test_objects_is_the_one_registry_switch(q, monkeypatch):
-    """Every pointer a row reads or makes goes through rows.objects()."""
-    from kapi.api.names import Registry
+def test_rows_use_the_registry_they_are_given(q):
+    """A row verb reads and makes pointers only in the registry it is called
+    with (each interpreter binds its own)."""
+    from kapi.api.names import Registry, registry
     from kapi.api.registry import TensorObj
     other = Registry()
     p = other.add(TensorObj(torch.tensor([-1.0, 2.0])))
-    monkeypatch.setattr(R, "objects", lambda: other)
-    q.globals["p"] = p
-    q.eval("r:Abs p")
-    r = q.globals["r"]
-    from kapi.api.names import registry
+    r = VERBS["Abs"][0](other, p)
     assert int(r[0]) in other.objs and not registry(q).objs       # nothing in q's own
     torch.testing.assert_close(other.objs[int(r[0])].t, torch.tensor([1.0, 2.0]))
-    assert q.eval("Neg(p;::)") is None
+    assert VERBS["Neg"][0](other, [p, None]) is None
     torch.testing.assert_close(other.objs[int(p[0])].t, torch.tensor([1.0, -2.0]))
-    assert q.eval("size p").tolist() == [2]
+    assert VERBS["size"][0](other, p).tolist() == [2]
+    with pytest.raises(KError, match="stale pointer"):
+        q.globals["p"] = p                   # q's registry does not hold it
+        q.eval("Abs p")
 
 
 def test_output_made_from_a_k_array_of_another_shape(q):

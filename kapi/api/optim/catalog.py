@@ -298,9 +298,9 @@ def check_positional(name, given, lead=0):
 # --------------------------------------------------------------------------
 # k values <-> option values
 
-def _kname(x):
+def _kname(reg, x):
     from ..registry import kname
-    return kname(x)
+    return kname(reg, x)
 
 
 _LONGS = (np.int64,)
@@ -308,7 +308,7 @@ _PAIR_LONGS = (np.int16, np.int32, np.int64)
 _FLOATS = (np.float64,)
 
 
-def kvalue(name, key, x, pair=False):
+def kvalue(name, key, x, pair=False, reg=None):
     """Parse k atom ``x`` for option ``key`` of ``name`` (ktorch's ``xnum``,
     ``xbool``...): a Python value, ``None`` for a null symbol / nullable long.
 
@@ -321,20 +321,20 @@ def kvalue(name, key, x, pair=False):
     if t == "float":
         if isinstance(x, _FLOATS) or isinstance(x, longs):
             return float(x)
-        raise KError("%s %s: expected long/double scalar, given %s" % (name, key, _kname(x)))
+        raise KError("%s %s: expected long/double scalar, given %s" % (name, key, _kname(reg, x)))
     if t == "long":
         if isinstance(x, longs):
             v = int(x)
             return None if o.nullable and v == -2**63 else v
-        raise KError("%s %s: expected long scalar, given %s" % (name, key, _kname(x)))
+        raise KError("%s %s: expected long scalar, given %s" % (name, key, _kname(reg, x)))
     if t == "bool":
         if isinstance(x, np.bool_):
             return bool(x)
         raise KError("%s %s: expected boolean%s, given %s"
-                     % (name, key, " scalar" if pair else "", _kname(x)))
+                     % (name, key, " scalar" if pair else "", _kname(reg, x)))
     if isinstance(x, str):
         return x or None
-    raise KError("%s %s: expected symbol, given %s" % (name, key, _kname(x)))
+    raise KError("%s %s: expected symbol, given %s" % (name, key, _kname(reg, x)))
 
 
 def katom(o, v):

@@ -86,9 +86,9 @@ register_schedule("onecycle", "OneCycleLR",
                   momentum=True)
 
 
-def _kname(x):
+def _kname(reg, x):
     from ..registry import kname
-    return kname(x)
+    return kname(reg, x)
 
 
 def get(name):
@@ -99,7 +99,7 @@ def get(name):
     return s
 
 
-def kvalue(spec, key, x):
+def kvalue(reg, spec, key, x):
     """Python value of k atom/list ``x`` for option ``key`` of schedule ``spec``."""
     o = next((r for r in spec.options if r.name == key), None)
     if o is None:
@@ -124,7 +124,7 @@ def kvalue(spec, key, x):
             return []
     want = {"float": "long/double scalar", "long": "long scalar", "bool": "boolean scalar",
             "symbol": "symbol", "longs": "long list"}[t]
-    raise KError("schedule: %s %s expected %s, given %s" % (spec.name, key, want, _kname(x)))
+    raise KError("schedule: %s %s expected %s, given %s" % (spec.name, key, want, _kname(reg, x)))
 
 
 def katom(o, v):
@@ -231,7 +231,7 @@ class Schedule:
                 math.isfinite(float(r)):
             return float(r)
         raise KError("schedule: function returned %s for step %d, expected a finite number"
-                     % (_kname(r), n))
+                     % (_kname(None, r), n))
 
     # -- stepping
 
@@ -315,10 +315,10 @@ def apply(group, vals):
 # --------------------------------------------------------------------------
 # parsing: schedule(o;spec) arguments
 
-def parse(x, pairs):
+def parse(reg, x, pairs):
     """``(kind, opts)`` from a k schedule argument: a k function, a symbol, or
     a list ``(`name; positional..; [name-value pairs])``.  ``pairs`` is the
-    name-value parser of :mod:`kapi.api.optargs` (``x -> [(name, value)] or None``)."""
+    name-value parser of :mod:`kapi.api.optargs` (``(reg, x) -> [(name, value)] or None``)."""
     from ... import values as V
     if isinstance(x, V.KFunc):
         r = getattr(x, "rank", 1)
@@ -333,9 +333,9 @@ def parse(x, pairs):
         name, rest = x[0], list(x[1:])
     else:
         raise KError("schedule: expecting a function of the step, a schedule name or "
-                     "(name;options..), given " + _kname(x))
+                     "(name;options..), given " + _kname(reg, x))
     spec = get(name)
-    kv = pairs(rest[-1]) if rest else None
+    kv = pairs(reg, rest[-1]) if rest else None
     if kv is not None:
         rest = rest[:-1]
     if len(rest) > len(spec.options):
@@ -343,21 +343,21 @@ def parse(x, pairs):
                      % (name, len(spec.options), len(rest)))
     opts = {}
     for o, v in zip(spec.options, rest):
-        opts[o.name] = kvalue(spec, o.name, v)
+        opts[o.name] = kvalue(reg, spec, o.name, v)
     for k, v in kv or []:
-        opts[k] = kvalue(spec, k, v)
+        opts[k] = kvalue(reg, spec, k, v)
     return name, resolve(spec, opts)
 
 
-def from_k(kind, kopts):
+def from_k(reg, kind, kopts):
     """``(kind, opts)`` from the ``schedule``/``options`` of a saved row."""
     from ...values import KDict
     if kind == "function":
-        return parse(kopts, lambda v: None)
+        return parse(reg, kopts, lambda v: None)
     spec = get(kind)
     if not isinstance(kopts, KDict):
         raise KError("schedule: options of a %s schedule expected as dictionary, given %s"
-                     % (kind, _kname(kopts)))
+                     % (kind, _kname(reg, kopts)))
     from ... import values as V
     keys = [str(k) for k in kopts.keys]
     vals = V.items(kopts.values) if type(kopts.values) is not list else kopts.values
@@ -365,7 +365,7 @@ def from_k(kind, kopts):
     for k, v in zip(keys, vals):
         if type(v) is np.ndarray and v.ndim == 0:
             v = v[()]
-        opts[k] = kvalue(spec, k, v)
+        opts[k] = kvalue(reg, spec, k, v)
     return kind, resolve(spec, opts)
 
 
