@@ -1,13 +1,59 @@
-"""Apply, index, amend and trap: the ``@`` and ``.`` operators, and indexed
-assignment ``x[i]:y`` / ``x[i]+:y``."""
+"""amend."""
 
 import numpy as np
 
 from .. import values as V
 from ..errors import KError
-from ..funcs import Prim, apply1, call, index, index_depth
+from ..funcs import ELIDED as ELIDED_, Prim, apply1, call, index, index_depth, running as _interp
 from ..values import KDict, KFunc, KTable, qtype
-from . import dyad, tetrad, triad
+from .registry import dyad, keyword, monad, tetrad, triad
+
+
+@keyword("value")
+def value(x):
+    """value x  values of a dict; value "text" evaluates q; value of a symbol is the global."""
+    t = qtype(x)
+    if t == 99:
+        return x.values
+    if t == 10 or t == -10:
+        it = _interp()
+        return it.eval(V.pystr(x))
+    if t == -11:
+        it = _interp()
+        try:
+            return it.globals[x]
+        except KeyError:
+            raise KError(x) from None
+    if t == 0 and x and isinstance(x[0], KFunc):
+        from ..funcs import call
+        return call(x[0], list(x[1:]))
+    if t == 0 and x and qtype(x[0]) == -11:
+        from ..funcs import call
+        return call(value(x[0]), list(x[1:]))
+    if t == 100:
+        # (bytecode;parameters;locals;globals;source), as q shows a lambda's parts
+        return [np.zeros(1, dtype=np.uint8), V.syms(x.params), V.syms(x.locals),
+                V.syms([""]), V.string(x.source)]
+    if t == 104:
+        args = list(x.args)
+        while args and args[-1] is ELIDED_:
+            args.pop()
+        return [x.f] + [None if a is ELIDED_ else a for a in args]
+    if 106 <= t <= 111:
+        return x.f
+    return x
+
+
+monad(".")(value)
+
+
+@keyword("type")
+def type_(x):
+    """type x  the type number of x as a short: negative for atoms."""
+    return np.int16(qtype(x))
+
+
+monad("@")(type_)
 
 
 @dyad("@")
@@ -188,7 +234,7 @@ def _amend_dict(d, i, rest, f, y, unary):
         return d
     if i is None:
         return KDict(keys, _amend(d.values, [None] + rest, f, y, unary))
-    from .core import find
+    from .lists import find
     pos = int(find(keys, i))
     n = V.count(keys)
     vals = d.values
@@ -204,7 +250,7 @@ def _amend_dict(d, i, rest, f, y, unary):
         new = _amend(proto, rest, f, y, unary) if (rest or unary) else _apply_op(f, proto, y, unary)
     else:
         new = y
-    from .core import join
+    from .lists import join
     nk = join(keys, V.enlist(i) if qtype(i) < 0 else [i])
     if type(vals) is np.ndarray and qtype(new) == -qtype(vals):
         nv = np.concatenate([vals, V.enlist(new)])

@@ -1,10 +1,4 @@
-"""Strings and conversions: the binary ``$`` (cast, tok, pad), ``string``,
-``sv``/``vs``, ``like``, ``ss``/``ssr``, ``upper``/``lower``, the trims and
-``hsym``.
-
-Text is bytes: a string is an ``S1`` vector, a char atom a 1-byte ``bytes``;
-symbols are Python ``str`` and are encoded as UTF-8 when they meet strings.
-"""
+"""strings."""
 
 import functools
 import re
@@ -14,7 +8,7 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, KFunc, KTable, qtype
-from . import dyad, keyword, monad
+from .registry import dyad, keyword, monad
 
 DEFAULT_PRECISION = 7
 
@@ -128,7 +122,7 @@ def dollar(x, y):
             return pad(n, y)
         return y
     if tx in (8, 9) or (tx == 0 and x and all(qtype(i) in (8, 9) for i in x)):
-        from .keywords import mmu
+        from .arith import mmu
         return mmu(x, y)
     if tx in (0, 5, 6, 7, 10, 11):
         xs = V.items(x)

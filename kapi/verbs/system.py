@@ -1,61 +1,34 @@
-"""Files, globals by name and the system: set, get (files), system, hsym."""
+"""system."""
 
 import os
-
-import numpy as np
 
 from .. import values as V
 from ..caps import needs
 from ..errors import KError
-from ..values import qtype
-from . import dyad, keyword
-
-
 from ..funcs import running as _interp
-
-def file_path(interp, handle):
-    """OS path of a file symbol `:path (relative to the working directory)."""
-    if qtype(handle) != -11 or not handle.startswith(":"):
-        raise KError("type")
-    interp.caps.require("files")
-    return handle[1:]
+from ..values import qtype
+from .atomic import INTLIKE
+from .registry import dyad, keyword
 
 
-def read_file(interp, handle):
-    """The value in a file written by set; a function in it is compiled from
-    its source, never run (kapi.compile.lambda_from_source)."""
-    from ..compile import lambda_from_source
-    from ..files import read_file as rf
-    path = file_path(interp, handle)
-    return rf(path, lambda_factory=lambda src: lambda_from_source(interp, src))
-
-
-@keyword("set", 2, infix=True)
-def set_(x, y):
-    """`:file set v writes v to a file (atomically) and returns `:file;
-    `name set v assigns the global name."""
+@keyword("show")
+def show(x):
+    """show x  print x in console form; returns ::."""
+    from ..display import show as _show
     it = _interp()
-    if qtype(x) != -11:
-        raise KError("type")
-    if x.startswith(":"):
-        from ..files import write_file
-        write_file(file_path(it, x), y)
-        return x
-    if x in it.reserved:
-        raise KError("assign")
-    it.globals[x] = y
-    return x
+    txt = _show(x, it.settings)
+    if txt or x is not None:
+        it.write(txt + "\n")
+    return None
 
 
-@keyword("hsym")
-def hsym(x):
-    """hsym `a  the file symbol `:a."""
-    t = qtype(x)
-    if t == -11:
-        return x if x.startswith(":") else ":" + x
-    if t == 11:
-        return V.syms([s if s.startswith(":") else ":" + s for s in x])
-    raise KError("type")
+@keyword("exit")
+@needs("exit")
+def exit_(x):
+    """exit n  end the process with status n (in an embedding host: raises
+    kapi.KExit, a SystemExit)."""
+    from ..errors import KExit
+    raise KExit(int(x) if qtype(x) in INTLIKE else 0)
 
 
 @keyword("system")

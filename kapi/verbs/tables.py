@@ -1,17 +1,11 @@
-"""Tables: construction of table literals, flip, cols, keys and the
-table-shaped keywords (xkey, xcol, xcols, xasc, xdesc, meta, insert,
-upsert, ungroup, fby).
-
-A table is :class:`KTable` (names, equal-length columns); a keyed table is
-a :class:`KDict` whose keys and values are both tables.
-"""
+"""tables."""
 
 import numpy as np
 
 from .. import values as V
 from ..errors import KError
-from ..values import KDict, KFunc, KTable, qtype
-from . import keyword
+from ..values import KDict, KTable, qtype
+from .registry import keyword
 
 
 # --------------------------------------------------------------------------
@@ -399,7 +393,7 @@ def _row_table(t, y):
 
 
 def _append(t, r):
-    from .core import join
+    from .lists import join
     if r.names != t.names:
         if set(r.names) == set(t.names):
             r = KTable(t.names, [r.col(n) for n in t.names])
@@ -424,7 +418,7 @@ def _resolve(x, interp):
 
 
 def _row_keys(t, nk):
-    from .core import _hk
+    from .atomic import _hk
     return [tuple(_hk(V.item(c, i)) for c in t.cols[:nk]) for i in range(len(t))]
 
 
@@ -487,7 +481,7 @@ def upsert_value(t, y):
     if isinstance(t, KTable):
         return _append(t, _row_table(t, y))
     if isinstance(t, KDict):
-        from .core import join
+        from .lists import join
         return join(t, y)
     raise KError("type")
 
@@ -569,7 +563,7 @@ def fby(x, y):
 def _codes(col, n):
     """(codes, sortable) for one grouping column: equal items get equal int
     codes, and codes ascend with the items where q's order is known."""
-    from .core import _hk
+    from .atomic import _hk
     t = qtype(col)
     if t < 0 or not is_column_value(col):
         return np.zeros(n, dtype=np.int64)
