@@ -1,4 +1,7 @@
-"""aggregates."""
+"""Aggregates, running and moving verbs: sum prd max min avg var dev svar
+sdev med all any wavg wsum cov scov cor; sums prds maxs mins deltas ratios
+avgs; msum mcount mavg mmax mmin mdev.
+"""
 
 import math
 

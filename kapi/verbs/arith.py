@@ -1,4 +1,8 @@
-"""arith."""
+"""Arithmetic: + add, - neg/minus, * first/multiply (the glyph lives here with
+its dyad; ``*x`` first too), % reciprocal/divide; keywords neg reciprocal abs
+signum ceiling div mod xexp xlog sqrt exp log sin cos tan asin acos atan
+mmu xbar.
+"""
 
 import operator as _operator
 
@@ -207,7 +211,7 @@ def _floor(x, t):
     if a in (5, 6, 7):
         return x
     if a in (1, 4):
-        return to_type(x, a, 7) if False else x
+        return x
     raise KError("type")
 
 

@@ -1,4 +1,7 @@
-"""atomic."""
+"""Shared machinery of the verb families: atomic extension over lists, dicts and
+tables (atomic1, atomic2), type promotion (to_type), small integer helpers.
+No verbs.
+"""
 
 import numpy as np
 
@@ -38,7 +41,7 @@ def to_type(x, src, dst):
     elif src in V.FLOATS and dst in V.INTS:
         isn = np.isnan(a)
         with np.errstate(all="ignore"):
-            r = np.where(isn, 0, np.round(a)).astype(dt) if False else _float_to_int(a, dst)
+            r = _float_to_int(a, dst)
     elif src == 10:
         r = a.view(np.uint8).astype(dt) if a.ndim else np.uint8(ord(bytes(a)) if bytes(a) else 32).astype(dt)
     elif dst == 1:
@@ -89,6 +92,7 @@ def atomic2(fn):
         return _pervade2(op, x, y, tx, ty)
     op.__doc__ = fn.__doc__
     op.__name__ = fn.__name__
+    op.__module__ = fn.__module__   # the family defining the verb, not this module
     return op
 
 
@@ -213,6 +217,7 @@ def atomic1(fn):
         raise KError("type")
     op.__doc__ = fn.__doc__
     op.__name__ = fn.__name__
+    op.__module__ = fn.__module__
     return op
 
 

@@ -1,4 +1,8 @@
-"""compare."""
+"""Comparison, logic and order: = group/equal, <> <= >=, < iasc/less,
+> idesc/more, ~ not/match, & where/and (lesser), | reverse/or (greater);
+keywords not and or differ within group where reverse iasc idesc asc desc
+rank.
+"""
 
 import math
 

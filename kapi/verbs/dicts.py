@@ -1,25 +1,27 @@
-"""dicts."""
+"""Dictionaries: ! key/dict (enumerations, keyed tables, internal n!x); the
+keyword key.
+"""
 
 import numpy as np
 
 from .. import values as V
 from ..errors import KError
-from ..funcs import running as _interp
 from ..values import KDict, KTable, qtype
 from .atomic import INTLIKE
 from .lists import til
-from .registry import dyad, keyword, monad
+from .registry import dyad, keyword, monad, takes_interp
 
 
 # --------------------------------------------------------------------------
 # dict / enkey
 
 @dyad("!")
-def bang(x, y):
+@takes_interp
+def bang(interp, x, y):
     """x!y  dict from keys and values; n!t enkeys a table (0!t unkeys)."""
     tx, ty = qtype(x), qtype(y)
     if tx in (-7, -6, -5) and (int(x) < 0 or int(x) == V.NULL_INT[-tx]):
-        return internal(int(x), y, int(x) == V.NULL_INT[-tx])
+        return internal(interp, int(x), y, int(x) == V.NULL_INT[-tx])
     if ty == 98 and tx in (-7, -6, -5):
         n = int(x)
         if n == 0:
@@ -44,18 +46,17 @@ def bang(x, y):
     return KDict(x, y)
 
 
-def internal(n, y, is_null=False):
+def internal(interp, n, y, is_null=False):
     """The n!x internal functions: 0N!x prints x (one-line form) and returns
     it; -3!x the one-line form as a string; -8!x / -9!x serialize and
     deserialize (q IPC bytes)."""
     from ..text import s1
-    from ..funcs import running as _interp
     if is_null:
-        it = _interp()
+        it = interp
         it.write(s1(y, it.settings.precision) + "\n")
         return y
     if n == -3:
-        return V.string(s1(y, _interp().settings.precision))
+        return V.string(s1(y, interp.settings.precision))
     if n == -8:
         from ..files import to_ipc
         return np.frombuffer(to_ipc(y), dtype=np.uint8).copy()
@@ -64,7 +65,7 @@ def internal(n, y, is_null=False):
         from ..files import from_ipc
         if qtype(y) != 4:
             raise KError("type")
-        it = _interp()
+        it = interp
         return from_ipc(y.tobytes(), lambda src: lambda_from_source(it, src))
     raise KError("nyi")
 
@@ -74,13 +75,15 @@ def _fill_to(y, n):
 
 
 @monad("!")
-def _key_m(x):
+@takes_interp
+def _key_m(interp, x):
     """!x  til of an atom, key of anything else (k form)."""
-    return til(x) if qtype(x) < 0 else key(x)
+    return til(x) if qtype(x) < 0 else key(interp, x)
 
 
 @keyword("key")
-def key(x):
+@takes_interp
+def key(interp, x):
     """key x  keys of a dict (key columns of a keyed table); key n is til n."""
     t = qtype(x)
     if t == 99:
@@ -92,6 +95,6 @@ def key(x):
     if t > 0 and t < 20:
         return V.NAMES[t]
     if t == -11:
-        v = _interp().globals.get(x)
-        return key(v) if v is not None else x
+        v = interp.globals.get(x)
+        return key(interp, v) if v is not None else x
     raise KError("type")

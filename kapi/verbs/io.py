@@ -1,4 +1,6 @@
-"""io."""
+"""Files: read0 read1 hcount hdel, 0: and 1: (text and byte files), get and
+set of files and globals by name, hsym.
+"""
 
 import os
 
@@ -8,19 +10,20 @@ from .. import values as V
 from ..caps import needs
 from ..errors import KError
 from ..files import read_regular, write_bytes
-from ..funcs import running as _interp
 from ..values import qtype
 from .amend import value
-from .registry import dyad, keyword
+from .registry import dyad, keyword, takes_interp
 
 
 @keyword("get")
-def get(x):
+@takes_interp
+def get(interp, x):
     """get x  the value of a global, or read a file written by set."""
     t = qtype(x)
     if t == -11 and x.startswith(":"):
-        return read_file(_interp(), x)
-    return value(x)
+        return read_file(interp, x)
+    return value(interp, x)
+
 
 def file_path(interp, handle):
     """OS path of a file symbol `:path (relative to the working directory)."""
@@ -40,10 +43,11 @@ def read_file(interp, handle):
 
 
 @keyword("set", 2, infix=True)
-def set_(x, y):
+@takes_interp
+def set_(interp, x, y):
     """`:file set v writes v to a file (atomically) and returns `:file;
     `name set v assigns the global name."""
-    it = _interp()
+    it = interp
     if qtype(x) != -11:
         raise KError("type")
     if x.startswith(":"):

@@ -1,15 +1,18 @@
-"""lists."""
+"""Lists: , enlist/join, # count/take, ? distinct/find/roll/deal, _ floor/drop
+(the glyph lives here with drop), ^ null/fill; keywords til enlist count last
+raze distinct null in except inter union cut sublist rotate floor rand fills
+next prev xprev cross attr.
+"""
 
 import numpy as np
 
 from .. import values as V
 from ..errors import KError
-from ..funcs import running as _interp
 from ..values import KDict, KTable, qtype
 from .arith import _floor, first
 from .atomic import INTLIKE, _RANK, _hk, _int, _keyed2, _scan, _wrap, atomic1, atomic2, to_type
 from .compare import match
-from .registry import dyad, keyword, monad
+from .registry import dyad, keyword, monad, takes_interp
 
 
 # --------------------------------------------------------------------------
@@ -38,7 +41,7 @@ def join(x, y):
         return V.collapse(list(xs) + list(ys))
     if tx < 0 and ty < 0:
         if tx == ty:
-            return V.enlist(x) if False else _cat(V.enlist(x), V.enlist(y))
+            return _cat(V.enlist(x), V.enlist(y))
         return [x, y]
     if tx == ty and tx > 0:
         return _cat(x, y)
@@ -105,7 +108,7 @@ def find(lst, x):
         for k, v in zip(keys, vals):
             if match(v, x):
                 return k
-        return V.collapse([]) if False else _null_key(lst.keys)
+        return _null_key(lst.keys)
     if tl == 98:
         rows = V.items(lst)
         if tx == 98:
@@ -181,12 +184,13 @@ def _null_key(keys):
 
 
 @dyad("?")
-def query(x, y):
+@takes_interp
+def query(interp, x, y):
     """x?y  find; n?m roll; -n?m deal; n?list random items."""
     tx, ty = qtype(x), qtype(y)
     if tx in (-7, -6, -5) and (ty < 0 or (ty > 0 and ty < 20) or ty == 0):
         if ty in (-7, -6, -5, -9, -8, -1, -4, -11, -10) or ty >= 0:
-            return roll(x, y)
+            return roll(interp, x, y)
     return find(x, y)
 
 
@@ -211,8 +215,6 @@ def take(x, y):
         n = int(x)
         V.check_size(abs(n), 1)     # the count; the bytes once the item type is known
         if ty == 99:
-            if V.is_keyed(y):
-                return KDict(take(x, y.keys), take(x, y.values))
             return KDict(take(x, y.keys), take(x, y.values))
         if ty == 98:
             return KTable(y.names, [take(x, c) for c in y.cols])
@@ -223,7 +225,7 @@ def take(x, y):
             if type(y) is np.ndarray:
                 return np.full(abs(n), V.null_of(qtype(y)), dtype=y.dtype) if qtype(y) != 11 \
                     else V.syms([""] * abs(n))
-            return [None] * abs(n) if False else []
+            return []
         if type(y) is not np.ndarray:
             V.check_size(abs(n), 48)      # the index list and the item references
         elif n >= 0:
@@ -234,8 +236,9 @@ def take(x, y):
         if n >= 0:
             idx = np.arange(n) % cnt
         else:
-            idx = (np.arange(cnt + n, cnt) % cnt) if -n <= cnt else (np.arange(-(-n), 0) % cnt)
-            if -n > cnt:
+            if -n <= cnt:
+                idx = np.arange(cnt + n, cnt) % cnt
+            else:
                 idx = (np.arange(-n) + (cnt - (-n) % cnt)) % cnt
         if type(y) is np.ndarray:
             return y[idx]
@@ -280,9 +283,6 @@ def take(x, y):
                 raise KError("type")
             from ..funcs import index
             return KDict(keys, index(y, keys))
-    if tx == 98 and ty == 99 and V.is_keyed(y):
-        from ..funcs import index
-        return KDict(x, index(y, x))
     if ty == 99 and (tx == 0 or tx > 0):
         from ..funcs import index
         return KDict(x, index(y, x))
@@ -700,16 +700,17 @@ monad("_")(floor)
 
 
 @keyword("rand")
-def rand(x):
+@takes_interp
+def rand(interp, x):
     """rand x  a random item of a list, or a random number below an atom."""
-    return first(roll(np.int64(1), x))
+    return first(roll(interp, np.int64(1), x))
 
 
-def roll(x, y):
+def roll(interp, x, y):
     """n?y  n random picks (roll) from til y or list y; -n?y deals (no repeats)."""
     n = int(x)
     ty = qtype(y)
-    g = _interp().rng
+    g = interp.rng
     if n == V.NULL_INT.get(-qtype(x)):
         n = -(int(y) if ty in (-7, -6, -5) else V.count(y))  # 0N?x: a permutation
     V.check_size(abs(n))

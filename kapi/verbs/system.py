@@ -1,22 +1,22 @@
-"""system."""
+"""The system: system getenv setenv exit show, and 2: (dynamic load).
+"""
 
 import os
 
 from .. import values as V
 from ..caps import needs
 from ..errors import KError
-from ..funcs import running as _interp
 from ..values import qtype
 from .atomic import INTLIKE
-from .registry import dyad, keyword
+from .registry import dyad, keyword, takes_interp
 
 
 @keyword("show")
-def show(x):
+@takes_interp
+def show(interp, x):
     """show x  print x in console form; returns ::."""
-    from ..display import show as _show
-    it = _interp()
-    txt = _show(x, it.settings)
+    it = interp
+    txt = it.show_text(x)
     if txt or x is not None:
         it.write(txt + "\n")
     return None
@@ -33,13 +33,13 @@ def exit_(x):
 
 @keyword("system")
 @needs("system")
-def system(x):
+@takes_interp
+def system(interp, x):
     """system "cmd"  run a system command (as \\cmd) and return its result."""
-    from ..system import system_command
-    it = _interp()
+    it = interp
     if qtype(x) not in (10, -10):
         raise KError("type")
-    return system_command(it, V.pystr(x))
+    return it.system_command(V.pystr(x))
 
 
 @keyword("getenv")
@@ -68,7 +68,8 @@ def setenv(x, y):
 
 
 @dyad("2:")
-def dynamic_load(x, y):
+@takes_interp
+def dynamic_load(interp, x, y):
     """`lib 2:(`name;n)  dynamic load. Only ktorch's loader is known:
     `ktorch 2:`fns,1 gives a function returning the dictionary of k-api verbs,
     so {key[x]set'x;}(`ktorch 2:`fns,1)[] defines them as globals."""
@@ -80,7 +81,5 @@ def dynamic_load(x, y):
         raise KError(x + ": no such library (kapi provides ktorch only)")
     if items[0] != "fns":
         raise KError(items[0] + ": not a ktorch function (try `fns)")
-    from ..api import fns
     from ..funcs import Builtin
-    interp = _interp()
-    return Builtin("fns", lambda _=None: fns(interp), 1)
+    return Builtin("fns", lambda _=None: interp.ktorch_fns(), 1)

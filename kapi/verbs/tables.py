@@ -1,11 +1,14 @@
-"""tables."""
+"""Tables: construction of table literals, flip, cols, keys xkey xcol xcols,
+xasc xdesc, meta, insert upsert, ungroup, fby; and the table helpers the
+language uses (make_table, fill, group_rows, is_column_value, take_rows, unkey).
+"""
 
 import numpy as np
 
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, KTable, qtype
-from .registry import keyword
+from .registry import keyword, takes_interp
 
 
 # --------------------------------------------------------------------------
@@ -486,23 +489,19 @@ def upsert_value(t, y):
     raise KError("type")
 
 
-def _running():
-    """The interpreter evaluating the current line (for call-by-name globals)."""
-    from ..funcs import running as _interp
-    return _interp()
-
-
 @keyword("insert", 2, infix=True)
-def insert(x, y):
+@takes_interp
+def insert(interp, x, y):
     """`t insert rows  append rows to the global table t; returns the new row indices."""
-    return _insert(_running(), x, y)
+    return _insert(interp, x, y)
 
 
 @keyword("upsert", 2, infix=True)
-def upsert(x, y):
+@takes_interp
+def upsert(interp, x, y):
     """t upsert rows  append rows (a keyed table updates matching keys); with
     a symbol t, amends the global and returns the name."""
-    return _upsert(_running() if qtype(x) == -V.S else None, x, y)
+    return _upsert(interp if qtype(x) == -V.S else None, x, y)
 
 
 # --------------------------------------------------------------------------
