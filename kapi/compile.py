@@ -725,7 +725,7 @@ _ELIDE_OK = _TEMP < _probe(lambda: _HELD)
 
 def _elide_ufunc(op):
     if not _ELIDE:
-        from .verbs import core
+        from .verbs import arith as core
         _ELIDE.update({core.add: np.add, core.sub: np.subtract, core.mul: np.multiply})
     return _ELIDE.get(op) if _ELIDE_OK else None
 

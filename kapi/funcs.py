@@ -469,11 +469,11 @@ def _dict_index(d, i, ti):
 
 
 def _match(a, b):
-    from .verbs.core import match
+    from .verbs.compare import match
     return match(a, b)
 
 
 def find(lst, x):
     """``lst?x``: index of x in lst (count lst when absent), atomic over x's items."""
-    from .verbs.core import find as _find
+    from .verbs.lists import find as _find
     return _find(lst, x)

@@ -139,7 +139,7 @@ def compile_sql(prim, ctx):
         q = _Query(interp, kind, from_f, phrases, bys, wfs)
     run = q.run
     if distinct or limit is not None:
-        from .verbs.keywords import distinct as _distinct, sublist as _sublist
+        from .verbs.lists import distinct as _distinct, sublist as _sublist
         inner = run
 
         def run(env):

@@ -1,90 +1,38 @@
-"""The q primitives and keywords.
+"""The q primitives and keywords, one module per family of verbs.
 
-Each verb is one Python function whose docstring is its help text.  Modules
-register them with the decorators below; the interpreter collects the
-registries when it starts.
+Registration (the decorators, :func:`bind`) lives in :mod:`kapi.verbs.registry`;
+importing this package imports every family so their registrations run.
 
-* ``@monad(glyph)`` / ``@dyad(glyph)``: the unary / binary meaning of an
-  operator glyph (``#x`` count, ``x#y`` take).
-* ``@keyword(name, rank, infix=False)``: a q keyword (``til``, ``in``...).
-* ``@takes_interp``: the verb needs its interpreter (globals, settings,
-  output, system commands).  It is written ``fn(interp, x, ...)``; each
-  interpreter binds it to itself when it builds its verb tables
-  (:func:`bind`), so q code sees ``fn(x, ...)``.  There is no "current
-  interpreter" to look up.
+==============  ==========================================================
+``arith``       + - * % neg abs signum reciprocal ceiling div mod xexp xlog
+                exp log sqrt sin cos ... mmu xbar (and ``*x`` first)
+``compare``     = <> < > <= >= ~ & | not and or differ within, and order:
+                iasc idesc asc desc rank (with ``=x`` group, ``&x`` where,
+                ``|x`` reverse)
+``lists``       til enlist , count # last raze distinct ? find roll deal rand
+                where in except inter union cut sublist rotate _ floor drop
+                ^ null fill fills next prev xprev cross attr
+``aggregates``  sum prd max min avg var dev svar sdev med all any wavg wsum
+                cov scov cor, running sums prds maxs mins deltas ratios avgs
+                and moving msum mcount mavg mmax mmin mdev
+``dicts``       ! key (dict, key, enum, internal n!x)
+``strings``     $ string cast tok pad sv vs like ss ssr upper lower trims
+``tables``      flip cols keys xkey xcol xcols xasc xdesc meta insert upsert
+                ungroup fby
+``amend``       @ . (apply, index, amend, trap; ``@x`` type, ``.x`` value)
+``iterate``     each over scan prior peach
+``io``          read0 read1 hcount hdel 0: 1: get set hsym
+``system``      system getenv setenv exit show 2:
+==============  ==========================================================
+
+``atomic`` holds the shared machinery (atomic extension, type promotion).
 """
 
-import functools
-
-
-MONADS = {}
-DYADS = {}
-TRIADS = {}
-TETRADS = {}
-KEYWORDS = {}
-
-
-def monad(glyph):
-    def reg(fn):
-        MONADS[glyph] = fn
-        return fn
-    return reg
-
-
-def dyad(glyph):
-    def reg(fn):
-        DYADS[glyph] = fn
-        return fn
-    return reg
-
-
-def triad(glyph):
-    def reg(fn):
-        TRIADS[glyph] = fn
-        return fn
-    return reg
-
-
-def tetrad(glyph):
-    def reg(fn):
-        TETRADS[glyph] = fn
-        return fn
-    return reg
-
-
-def keyword(name, rank=1, infix=False):
-    def reg(fn):
-        KEYWORDS[name] = (fn, rank, infix)
-        return fn
-    return reg
-
-
-def takes_interp(fn):
-    """Mark ``fn(interp, ...)`` as a verb bound to its interpreter."""
-    fn.takes_interp = True
-    return fn
-
-
-def bind(fn, interp):
-    """``fn`` as q code of ``interp`` calls it: a verb marked
-    :func:`takes_interp` gets ``interp`` as its first argument."""
-    if fn is None or not getattr(fn, "takes_interp", False):
-        return fn
-
-    @functools.wraps(fn)
-    def bound(*args):
-        return fn(interp, *args)
-    bound.takes_interp = False
-    return bound
+from .registry import DYADS, KEYWORDS, MONADS, TETRADS, TRIADS, bind, takes_interp  # noqa: F401
+from . import arith, compare, lists, aggregates, dicts, strings, tables, amend  # noqa: F401,E402
+from . import iterate, io, system  # noqa: F401,E402
 
 
 def load_all():
-    """Import every verb module so their registrations run."""
-    import importlib
-    for mod in ("core", "keywords", "tables", "amend", "strings", "system", "fileio", "..iterators"):
-        try:
-            importlib.import_module(mod if mod.startswith(".") else "." + mod, __name__)
-        except ModuleNotFoundError as e:  # a module still being written
-            if e.name != __name__ + "." + mod:
-                raise
+    """The verb tables: monads, dyads, triads, tetrads and keywords."""
     return MONADS, DYADS, TRIADS, TETRADS, KEYWORDS

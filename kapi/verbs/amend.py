@@ -1,13 +1,62 @@
-"""Apply, index, amend and trap: the ``@`` and ``.`` operators, and indexed
-assignment ``x[i]:y`` / ``x[i]+:y``."""
+"""Apply, index, amend and trap: @ type/apply and . value/apply in all their
+ranks (triadic and tetradic amend); keywords type value.
+"""
 
 import numpy as np
 
 from .. import values as V
 from ..errors import KError
-from ..funcs import Prim, apply1, call, index, index_depth
+from ..funcs import ELIDED as ELIDED_, Prim, apply1, call, index, index_depth
 from ..values import KDict, KFunc, KTable, qtype
-from . import dyad, tetrad, triad
+from .registry import dyad, keyword, monad, takes_interp, tetrad, triad
+
+
+@keyword("value")
+@takes_interp
+def value(interp, x):
+    """value x  values of a dict; value "text" evaluates q; value of a symbol is the global."""
+    t = qtype(x)
+    if t == 99:
+        return x.values
+    if t == 10 or t == -10:
+        it = interp
+        return it.eval(V.pystr(x))
+    if t == -11:
+        it = interp
+        try:
+            return it.globals[x]
+        except KeyError:
+            raise KError(x) from None
+    if t == 0 and x and isinstance(x[0], KFunc):
+        from ..funcs import call
+        return call(x[0], list(x[1:]))
+    if t == 0 and x and qtype(x[0]) == -11:
+        from ..funcs import call
+        return call(value(interp, x[0]), list(x[1:]))
+    if t == 100:
+        # (bytecode;parameters;locals;globals;source), as q shows a lambda's parts
+        return [np.zeros(1, dtype=np.uint8), V.syms(x.params), V.syms(x.locals),
+                V.syms([""]), V.string(x.source)]
+    if t == 104:
+        args = list(x.args)
+        while args and args[-1] is ELIDED_:
+            args.pop()
+        return [x.f] + [None if a is ELIDED_ else a for a in args]
+    if 106 <= t <= 111:
+        return x.f
+    return x
+
+
+monad(".")(value)
+
+
+@keyword("type")
+def type_(x):
+    """type x  the type number of x as a short: negative for atoms."""
+    return np.int16(qtype(x))
+
+
+monad("@")(type_)
 
 
 @dyad("@")
@@ -36,7 +85,8 @@ def _err_text(e):
 
 
 @triad("@")
-def at3(x, i, f):
+@takes_interp
+def at3(interp, x, i, f):
     """@[f;x;h] trap: h (or h of the error text) if f x fails; @[x;i;f] amend."""
     if isinstance(x, KFunc) or (x is None):
         try:
@@ -46,12 +96,13 @@ def at3(x, i, f):
     if i is None and qtype(x) >= 0:
         raise KError("type")
     if qtype(x) == -11:
-        return _amend_global(x, [i], f, None, True)
+        return _amend_global(interp, x, [i], f, None, True)
     return amend_depth(x, [i], f, None, unary=True)
 
 
 @triad(".")
-def dot3(x, i, f):
+@takes_interp
+def dot3(interp, x, i, f):
     """.[f;args;h] trap; .[x;path;f] amend at depth."""
     if isinstance(x, KFunc):
         try:
@@ -60,32 +111,33 @@ def dot3(x, i, f):
             return apply1(f, _err_text(e)) if isinstance(f, KFunc) else f
     path = list(V.items(i)) if qtype(i) >= 0 else [i]
     if qtype(x) == -11:
-        return _amend_global(x, path, f, None, True)
+        return _amend_global(interp, x, path, f, None, True)
     return amend_depth(x, path, f, None, unary=True)
 
 
 @tetrad("@")
-def at4(x, i, f, y):
+@takes_interp
+def at4(interp, x, i, f, y):
     """@[x;i;f;y]  amend items i of x with f[x i;y]."""
     if qtype(x) == -11:
-        return _amend_global(x, [i], f, y, False)
+        return _amend_global(interp, x, [i], f, y, False)
     return amend_depth(x, [i], f, y)
 
 
 @tetrad(".")
-def dot4(x, i, f, y):
+@takes_interp
+def dot4(interp, x, i, f, y):
     """.[x;path;f;y]  amend at depth."""
     path = list(V.items(i)) if qtype(i) >= 0 else [i]
     if qtype(x) == -11:
-        return _amend_global(x, path, f, y, False)
+        return _amend_global(interp, x, path, f, y, False)
     return amend_depth(x, path, f, y)
 
 
-def _amend_global(name, path, f, y, unary):
+def _amend_global(interp, name, path, f, y, unary):
     """@[`x;..] / .[`x;..]: amend the global x by name; returns `x. The new
     value is computed first, so a failing amend leaves x as it was."""
-    from ..funcs import running as _interp
-    it = _interp()
+    it = interp
     if name.startswith(":"):
         raise KError("nyi")
     if name in it.reserved:
@@ -188,7 +240,7 @@ def _amend_dict(d, i, rest, f, y, unary):
         return d
     if i is None:
         return KDict(keys, _amend(d.values, [None] + rest, f, y, unary))
-    from .core import find
+    from .lists import find
     pos = int(find(keys, i))
     n = V.count(keys)
     vals = d.values
@@ -204,7 +256,7 @@ def _amend_dict(d, i, rest, f, y, unary):
         new = _amend(proto, rest, f, y, unary) if (rest or unary) else _apply_op(f, proto, y, unary)
     else:
         new = y
-    from .core import join
+    from .lists import join
     nk = join(keys, V.enlist(i) if qtype(i) < 0 else [i])
     if type(vals) is np.ndarray and qtype(new) == -qtype(vals):
         nv = np.concatenate([vals, V.enlist(new)])

@@ -1,9 +1,5 @@
-"""Strings and conversions: the binary ``$`` (cast, tok, pad), ``string``,
-``sv``/``vs``, ``like``, ``ss``/``ssr``, ``upper``/``lower``, the trims and
-``hsym``.
-
-Text is bytes: a string is an ``S1`` vector, a char atom a 1-byte ``bytes``;
-symbols are Python ``str`` and are encoded as UTF-8 when they meet strings.
+"""Strings and casts: $ string/cast (also tok and pad), the keyword string,
+sv vs, like ss ssr, upper lower, trim ltrim rtrim.
 """
 
 import functools
@@ -14,7 +10,7 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, KFunc, KTable, qtype
-from . import dyad, keyword, monad
+from .registry import dyad, keyword, monad, takes_interp
 
 DEFAULT_PRECISION = 7
 
@@ -28,13 +24,6 @@ _NYI_CHARS = set("gpmdznuvt")
 _NYI_NAMES = {"guid", "timestamp", "month", "date", "datetime", "timespan",
               "minute", "second", "time"}
 _NYI_CODES = {2, 12, 13, 14, 15, 16, 17, 18, 19}
-
-
-def _precision():
-    """The running interpreter's \\P precision (7 when there is none)."""
-    from ..funcs import running_stack
-    stack = running_stack()
-    return stack[-1].settings.precision if stack else DEFAULT_PRECISION
 
 
 # --------------------------------------------------------------------------
@@ -128,7 +117,7 @@ def dollar(x, y):
             return pad(n, y)
         return y
     if tx in (8, 9) or (tx == 0 and x and all(qtype(i) in (8, 9) for i in x)):
-        from .keywords import mmu
+        from .arith import mmu
         return mmu(x, y)
     if tx in (0, 5, 6, 7, 10, 11):
         xs = V.items(x)
@@ -342,11 +331,9 @@ def _pad_bytes(n, b):
 # --------------------------------------------------------------------------
 # string
 
-def string(x, prec=None):
+def string(x, prec=DEFAULT_PRECISION):
     """string x  x as text: an atom gives a string (string 42 → "42"); a list
     gives a list of strings; dicts and tables map through."""
-    if prec is None:
-        prec = _precision()
     t = qtype(x)
     if t < 0:
         if t == -10:
@@ -375,8 +362,13 @@ def string(x, prec=None):
     raise KError("type")
 
 
-keyword("string", 1)(string)
-monad("$")(string)
+@keyword("string", 1)
+@monad("$")
+@takes_interp
+def string_(interp, x):
+    """string x  x as text: an atom gives a string (string 42 → "42"); a list
+    gives a list of strings; dicts and tables map through."""
+    return string(x, interp.settings.precision)
 
 
 # --------------------------------------------------------------------------

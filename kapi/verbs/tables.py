@@ -1,17 +1,14 @@
-"""Tables: construction of table literals, flip, cols, keys and the
-table-shaped keywords (xkey, xcol, xcols, xasc, xdesc, meta, insert,
-upsert, ungroup, fby).
-
-A table is :class:`KTable` (names, equal-length columns); a keyed table is
-a :class:`KDict` whose keys and values are both tables.
+"""Tables: construction of table literals, flip, cols, keys xkey xcol xcols,
+xasc xdesc, meta, insert upsert, ungroup, fby; and the table helpers the
+language uses (make_table, fill, group_rows, is_column_value, take_rows, unkey).
 """
 
 import numpy as np
 
 from .. import values as V
 from ..errors import KError
-from ..values import KDict, KFunc, KTable, qtype
-from . import keyword
+from ..values import KDict, KTable, qtype
+from .registry import keyword, takes_interp
 
 
 # --------------------------------------------------------------------------
@@ -399,7 +396,7 @@ def _row_table(t, y):
 
 
 def _append(t, r):
-    from .core import join
+    from .lists import join
     if r.names != t.names:
         if set(r.names) == set(t.names):
             r = KTable(t.names, [r.col(n) for n in t.names])
@@ -424,7 +421,7 @@ def _resolve(x, interp):
 
 
 def _row_keys(t, nk):
-    from .core import _hk
+    from .atomic import _hk
     return [tuple(_hk(V.item(c, i)) for c in t.cols[:nk]) for i in range(len(t))]
 
 
@@ -487,28 +484,24 @@ def upsert_value(t, y):
     if isinstance(t, KTable):
         return _append(t, _row_table(t, y))
     if isinstance(t, KDict):
-        from .core import join
+        from .lists import join
         return join(t, y)
     raise KError("type")
 
 
-def _running():
-    """The interpreter evaluating the current line (for call-by-name globals)."""
-    from ..funcs import running as _interp
-    return _interp()
-
-
 @keyword("insert", 2, infix=True)
-def insert(x, y):
+@takes_interp
+def insert(interp, x, y):
     """`t insert rows  append rows to the global table t; returns the new row indices."""
-    return _insert(_running(), x, y)
+    return _insert(interp, x, y)
 
 
 @keyword("upsert", 2, infix=True)
-def upsert(x, y):
+@takes_interp
+def upsert(interp, x, y):
     """t upsert rows  append rows (a keyed table updates matching keys); with
     a symbol t, amends the global and returns the name."""
-    return _upsert(_running() if qtype(x) == -V.S else None, x, y)
+    return _upsert(interp if qtype(x) == -V.S else None, x, y)
 
 
 # --------------------------------------------------------------------------
@@ -569,7 +562,7 @@ def fby(x, y):
 def _codes(col, n):
     """(codes, sortable) for one grouping column: equal items get equal int
     codes, and codes ascend with the items where q's order is known."""
-    from .core import _hk
+    from .atomic import _hk
     t = qtype(col)
     if t < 0 or not is_column_value(col):
         return np.zeros(n, dtype=np.int64)

@@ -1,5 +1,5 @@
 """Interpreters are independent of each other and of the host process
-(issue 15, item 1): no current interpreter shared between threads, no
+: no current interpreter shared between threads, no
 numpy error state, recursion limit or warning filter changed outside calls."""
 
 import os

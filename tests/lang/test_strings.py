@@ -9,7 +9,7 @@ import pytest
 from kapi import values as V
 from kapi.errors import KError
 from kapi.values import KDict, KTable, qtype
-from kapi.verbs.core import match
+from kapi.verbs.compare import match
 from kapi.verbs.strings import (cast, dollar, hsym, like, lower, ltrim, pad,
                                 rtrim, ss, ssr, string, sv, tok, trim, upper,
                                 vs)

@@ -1,4 +1,4 @@
-"""read0 read1 hcount hdel, `:f 0: strings and `:f 1: bytes (kapi/verbs/fileio.py),
+"""read0 read1 hcount hdel, `:f 0: strings and `:f 1: bytes (kapi/verbs/io.py),
 checked against the bytes Python itself reads and writes."""
 
 import os

@@ -1,9 +1,6 @@
-"""Text and byte files: read0 read1 hcount hdel, and the file-writing forms of
-0: and 1:.
-
-Every read goes through :func:`kapi.files.read_regular` (regular files only,
-never past their size); every verb here needs the ``files`` capability, so a
-sandboxed interpreter refuses them all (kapi.caps)."""
+"""Files: read0 read1 hcount hdel, 0: and 1: (text and byte files), get and
+set of files and globals by name, hsym.
+"""
 
 import os
 
@@ -14,7 +11,64 @@ from ..caps import needs
 from ..errors import KError
 from ..files import read_regular, write_bytes
 from ..values import qtype
-from . import dyad, keyword
+from .amend import value
+from .registry import dyad, keyword, takes_interp
+
+
+@keyword("get")
+@takes_interp
+def get(interp, x):
+    """get x  the value of a global, or read a file written by set."""
+    t = qtype(x)
+    if t == -11 and x.startswith(":"):
+        return read_file(interp, x)
+    return value(interp, x)
+
+
+def file_path(interp, handle):
+    """OS path of a file symbol `:path (relative to the working directory)."""
+    if qtype(handle) != -11 or not handle.startswith(":"):
+        raise KError("type")
+    interp.caps.require("files")
+    return handle[1:]
+
+
+def read_file(interp, handle):
+    """The value in a file written by set; a function in it is compiled from
+    its source, never run (kapi.compile.lambda_from_source)."""
+    from ..compile import lambda_from_source
+    from ..files import read_file as rf
+    path = file_path(interp, handle)
+    return rf(path, lambda_factory=lambda src: lambda_from_source(interp, src))
+
+
+@keyword("set", 2, infix=True)
+@takes_interp
+def set_(interp, x, y):
+    """`:file set v writes v to a file (atomically) and returns `:file;
+    `name set v assigns the global name."""
+    it = interp
+    if qtype(x) != -11:
+        raise KError("type")
+    if x.startswith(":"):
+        from ..files import write_file
+        write_file(file_path(it, x), y)
+        return x
+    if x in it.reserved:
+        raise KError("assign")
+    it.globals[x] = y
+    return x
+
+
+@keyword("hsym")
+def hsym(x):
+    """hsym `a  the file symbol `:a."""
+    t = qtype(x)
+    if t == -11:
+        return x if x.startswith(":") else ":" + x
+    if t == 11:
+        return V.syms([s if s.startswith(":") else ":" + s for s in x])
+    raise KError("type")
 
 _INTS = (-7, -6, -5)
 

@@ -1,0 +1,782 @@
+"""Lists: , enlist/join, # count/take, ? distinct/find/roll/deal, _ floor/drop
+(the glyph lives here with drop), ^ null/fill; keywords til enlist count last
+raze distinct null in except inter union cut sublist rotate floor rand fills
+next prev xprev cross attr.
+"""
+
+import numpy as np
+
+from .. import values as V
+from ..errors import KError
+from ..values import KDict, KTable, qtype
+from .arith import _floor, first
+from .atomic import INTLIKE, _RANK, _hk, _int, _keyed2, _scan, _wrap, atomic1, atomic2, to_type
+from .compare import match
+from .registry import dyad, keyword, monad, takes_interp
+
+
+# --------------------------------------------------------------------------
+# join
+
+def join(x, y):
+    """x,y  join: lists, atoms, dicts (upsert) and tables (append rows)."""
+    tx, ty = qtype(x), qtype(y)
+    if tx == 98 and ty == 98:
+        if x.names != y.names:
+            raise KError("mismatch")
+        return KTable(x.names, [join(a, b) for a, b in zip(x.cols, y.cols)])
+    if tx == 99 and ty == 99:
+        if V.is_keyed(x) and V.is_keyed(y):
+            return _keyed_upsert(x, y)
+        return _dict_upsert(x, y)
+    if tx == 98 and ty == 99:
+        return join(x, V.enlist(y))
+    if tx == 99 and ty == 98 and not V.is_keyed(x):
+        return join(V.enlist(x), y)
+    if tx == 98 or ty == 98:
+        if tx == 0 and not x or ty == 0 and not y:
+            return y if tx == 0 else x
+        xs = V.items(x) if tx != 98 else V.items(x)
+        ys = V.items(y) if ty != 98 else V.items(y)
+        return V.collapse(list(xs) + list(ys))
+    if tx < 0 and ty < 0:
+        if tx == ty:
+            return _cat(V.enlist(x), V.enlist(y))
+        return [x, y]
+    if tx == ty and tx > 0:
+        return _cat(x, y)
+    if tx < 0 and -tx == ty:
+        return _cat(V.enlist(x), y)
+    if ty < 0 and -ty == tx:
+        return _cat(x, V.enlist(y))
+    xl = V.as_list(x) if tx >= 0 and tx < 20 else [x]
+    yl = V.as_list(y) if ty >= 0 and ty < 20 else [y]
+    if tx == 99:
+        xl = [x]
+    if ty == 99:
+        yl = [y]
+    V.check_size(len(xl) + len(yl))
+    r = list(xl) + list(yl)
+    if tx == 0 and ty > 0 and not xl:
+        return y
+    if ty == 0 and tx > 0 and not yl:
+        return x
+    return r if (tx == 0 and ty == 0) else (V.collapse(r) if (not xl or not yl) else r)
+
+
+def _cat(a, b):
+    V.check_size(len(a) + len(b), max(a.itemsize, b.itemsize))
+    if a.dtype.kind == "S" or b.dtype.kind == "S":
+        return np.concatenate([a.astype("S1"), b.astype("S1")])
+    return np.concatenate([a, b])
+
+
+def _dict_upsert(x, y):
+    kx, ky = V.items(x.keys), V.items(y.keys)
+    vx, vy = V.items(x.values), V.items(y.values)
+    pos = {_hk(k): i for i, k in enumerate(kx)}
+    keys, vals = list(kx), list(vx)
+    for k, v in zip(ky, vy):
+        i = pos.get(_hk(k))
+        if i is None:
+            pos[_hk(k)] = len(keys)
+            keys.append(k)
+            vals.append(v)
+        else:
+            vals[i] = v
+    if isinstance(x.values, KTable) and isinstance(y.values, KTable):
+        return KDict(V.collapse(keys), V.collapse(vals))
+    return KDict(V.collapse(keys), V.collapse(vals))
+
+
+def _keyed_upsert(x, y):
+    return _keyed2(lambda a, b: b, x, y)
+
+
+dyad(",")(join)
+
+
+# --------------------------------------------------------------------------
+# find
+
+def find(lst, x):
+    """lst?x  index of the first occurrence of x in lst (count lst if absent)."""
+    tl, tx = qtype(lst), qtype(x)
+    if tl == 99:
+        keys = V.items(lst.keys)
+        vals = V.items(lst.values)
+        for k, v in zip(keys, vals):
+            if match(v, x):
+                return k
+        return _null_key(lst.keys)
+    if tl == 98:
+        rows = V.items(lst)
+        if tx == 98:
+            return V.collapse([_find_row(rows, r) for r in V.items(x)])
+        return _find_row(rows, x)
+    if tl < 0:
+        raise KError("type")
+    n = len(lst)
+    if type(lst) is np.ndarray and tx == -tl:
+        if tl in (8, 9):
+            hits = np.flatnonzero((lst == x) | (np.isnan(lst) & np.isnan(x)))
+        elif tl == 11:
+            hits = np.flatnonzero(lst == x)
+        else:
+            hits = np.flatnonzero(lst == x)
+        return np.int64(hits[0] if len(hits) else n)
+    if type(lst) is np.ndarray and tx == tl and tl > 0:
+        if tl in (8, 9):
+            return np.array([_first(np.flatnonzero((lst == v) | (np.isnan(lst) & np.isnan(v))), n) for v in x],
+                            dtype=np.int64)
+        idx = {}
+        src = lst.tolist() if tl != 10 else list(lst.tobytes())
+        for i in range(n - 1, -1, -1):
+            idx[src[i]] = i
+        xs = x.tolist() if tl != 10 else list(x.tobytes())
+        return np.array([idx.get(v, n) for v in xs], dtype=np.int64)
+    if type(lst) is np.ndarray and (tx < 0 or tx == 101):
+        return np.int64(n)
+    if type(lst) is np.ndarray:
+        return V.collapse([find(lst, v) for v in V.items(x)]) if tx == 0 else np.array(
+            [n] * len(x), dtype=np.int64)
+    # general list: rank-sensitive, as q's Find: x is looked for as an item
+    # when it has the rank of lst's first item, searched item by item when
+    # its rank is higher, and not found when lower
+    if not lst:
+        return np.int64(0) if tx < 0 else V.collapse([np.int64(0)] * V.count(x)) if tx == 0 else np.int64(0)
+    r0, rx = krank(lst[0]), krank(x)
+    if rx == r0:
+        for i, v in enumerate(lst):
+            if match(v, x):
+                return np.int64(i)
+        return np.int64(n)
+    if rx > r0:
+        return V.collapse([find(lst, v) for v in V.items(x)])
+    return np.int64(n)
+
+
+def krank(v):
+    """Depth of a value: 0 for an atom, 1 for a vector, 1 + that of its first item for a general list."""
+    t = qtype(v)
+    if t < 0 or t >= 98 or v is None:
+        return 0
+    if t > 0:
+        return 1
+    return 1 + (krank(v[0]) if v else 0)
+
+
+def _first(a, n):
+    return int(a[0]) if len(a) else n
+
+
+def _find_row(rows, r):
+    """Index of row r (a dict, or a list of the row's values) in a table's rows."""
+    for i, row in enumerate(rows):
+        if match(row, r) or (not isinstance(r, KDict) and match(V.collapse(V.items(row.values)), r)):
+            return np.int64(i)
+    return np.int64(len(rows))
+
+
+def _null_key(keys):
+    from ..funcs import _null_item
+    return _null_item(keys)
+
+
+@dyad("?")
+@takes_interp
+def query(interp, x, y):
+    """x?y  find; n?m roll; -n?m deal; n?list random items."""
+    tx, ty = qtype(x), qtype(y)
+    if tx in (-7, -6, -5) and (ty < 0 or (ty > 0 and ty < 20) or ty == 0):
+        if ty in (-7, -6, -5, -9, -8, -1, -4, -11, -10) or ty >= 0:
+            return roll(interp, x, y)
+    return find(x, y)
+
+
+# --------------------------------------------------------------------------
+# take
+
+def _cycle(y, n):
+    """n#y for a non-empty vector y: its items repeated, in one allocation."""
+    out = np.empty(n, dtype=y.dtype)
+    cnt = len(y)
+    reps = n // cnt
+    out[:reps * cnt].reshape(reps, cnt)[:] = y
+    out[reps * cnt:] = y[:n - reps * cnt]
+    return out
+
+
+def take(x, y):
+    """x#y  take: n#y first n (cycling), -n#y last n, r c#y reshape,
+    keys#dict select keys, cols#table select columns."""
+    tx, ty = qtype(x), qtype(y)
+    if tx in (-7, -6, -5, -1, -4):
+        n = int(x)
+        V.check_size(abs(n), 1)     # the count; the bytes once the item type is known
+        if ty == 99:
+            return KDict(take(x, y.keys), take(x, y.values))
+        if ty == 98:
+            return KTable(y.names, [take(x, c) for c in y.cols])
+        if ty < 0 or ty >= 100 or y is None:
+            y = V.enlist(y) if ty < 0 else [y]
+        cnt = V.count(y)
+        if cnt == 0:
+            if type(y) is np.ndarray:
+                return np.full(abs(n), V.null_of(qtype(y)), dtype=y.dtype) if qtype(y) != 11 \
+                    else V.syms([""] * abs(n))
+            return []
+        if type(y) is not np.ndarray:
+            V.check_size(abs(n), 48)      # the index list and the item references
+        elif n >= 0:
+            V.check_size(n, y.itemsize)
+            return _cycle(y, n)
+        else:
+            V.check_size(-n, y.itemsize + 16)
+        if n >= 0:
+            idx = np.arange(n) % cnt
+        else:
+            if -n <= cnt:
+                idx = np.arange(cnt + n, cnt) % cnt
+            else:
+                idx = (np.arange(-n) + (cnt - (-n) % cnt)) % cnt
+        if type(y) is np.ndarray:
+            return y[idx]
+        return [y[i] for i in idx.tolist()]
+    if tx in (7, 6, 5) and len(x) == 1:
+        return take(V.item(x, 0), y)
+    if tx in (7, 6, 5) and len(x) >= 2:
+        dims = [int(d) for d in x]
+        flat = y if V.is_list(y) else V.enlist(y)
+        total = 1
+        nulls = [i for i, d in enumerate(dims) if d == V.NULL_INT[tx]]
+        if nulls:
+            known = 1
+            for d in dims:
+                if d != V.NULL_INT[tx]:
+                    known *= d
+            cnt = V.count(flat)
+            if len(dims) == 2 and nulls == [0]:
+                c = dims[1]
+                rows = -(-cnt // c) if c else 0
+                V.check_size(rows, V.OBJSIZE)
+                return [index_range(flat, i * c, min(cnt, i * c + c)) for i in range(rows)]
+            if len(dims) == 2 and nulls == [1]:
+                r = dims[0]
+                V.check_size(abs(r), V.OBJSIZE)
+                c = cnt // r if r else 0
+                out = [index_range(flat, i * c, i * c + c) for i in range(r - 1)]
+                out.append(index_range(flat, (r - 1) * c, cnt))
+                return out
+            raise KError("length")
+        for d in dims:
+            total *= d
+        V.check_size(total)
+        data = take(np.int64(total), flat)
+        return _reshape(data, dims)
+    if tx == 11 or tx == -11:
+        keys = V.enlist(x) if tx == -11 else x
+        if ty == 98:
+            return KTable(list(keys), [y.col(k) for k in keys])
+        if ty == 99:
+            if V.is_keyed(y):
+                raise KError("type")
+            from ..funcs import index
+            return KDict(keys, index(y, keys))
+    if ty == 99 and (tx == 0 or tx > 0):
+        from ..funcs import index
+        return KDict(x, index(y, x))
+    raise KError("type")
+
+
+def index_range(v, a, b):
+    if type(v) is np.ndarray:
+        return v[a:b]
+    return v[a:b]
+
+
+def _reshape(data, dims):
+    if len(dims) == 1:
+        return data
+    step = 1
+    for d in dims[1:]:
+        step *= d
+    return [_reshape(data[i * step:(i + 1) * step], dims[1:]) for i in range(dims[0])]
+
+
+dyad("#")(take)
+
+
+# --------------------------------------------------------------------------
+# drop / cut
+
+def drop(x, y):
+    """x_y  drop: n_y drops n items (from the end if negative); y_i removes
+    item i; keys_dict removes keys; cut: indices_list splits a list."""
+    tx, ty = qtype(x), qtype(y)
+    if tx in (-7, -6, -5, -1, -4):
+        n = int(x)
+        if ty == 99:
+            keys = drop(x, y.keys)
+            return KDict(keys, drop(x, y.values))
+        if ty == 98:
+            return KTable(y.names, [drop(x, c) for c in y.cols])
+        if ty < 0:
+            raise KError("type")
+        return y[n:] if n >= 0 else y[:max(len(y) + n, 0)] if V.is_list(y) else y
+    if tx in (7, 6, 5) and ty == 98:
+        idx = [int(i) for i in x] + [len(y)]
+        return [KTable(y.names, [c[a:b] for c in y.cols]) for a, b in zip(idx, idx[1:])]
+    if tx in (7, 6, 5) and ty >= 0 and ty < 98:
+        # cut
+        V.check_size(len(x), V.OBJSIZE)
+        idx = [int(i) for i in x]
+        cnt = V.count(y)
+        out = []
+        for k, a in enumerate(idx):
+            b = idx[k + 1] if k + 1 < len(idx) else cnt
+            out.append(y[a:b])
+        return out
+    if tx == 99 and not V.is_keyed(x) and False:
+        if ty < 0 or ty == 11 or ty == 0 or ty > 0:
+            ks = V.enlist(y) if ty < 0 else y
+            keep = [i for i, k in enumerate(V.items(x.keys)) if not any(match(k, j) for j in V.items(ks))]
+            from ..funcs import index
+            idx = np.array(keep, dtype=np.int64)
+            return KDict(index(x.keys, idx), index(x.values, idx))
+    if tx == 99 and ty < 0 and not V.is_keyed(x):
+        keep = [i for i, k in enumerate(V.items(x.keys)) if not match(k, y)]
+        from ..funcs import index
+        idx = np.array(keep, dtype=np.int64)
+        return KDict(index(x.keys, idx), index(x.values, idx))
+    if tx == 99 and V.is_keyed(x):
+        raise KError("type")
+    if ty in (-7, -6, -5) and 0 <= tx < 20:
+        i = int(y)
+        n = V.count(x)
+        if i < 0 or i >= n:
+            return x
+        if type(x) is np.ndarray:
+            return np.concatenate([x[:i], x[i + 1:]])
+        return x[:i] + x[i + 1:]
+    if ty == 99 and tx in (-11, 11, 0):
+        ks = V.enlist(x) if tx < 0 else x
+        keep = [i for i, k in enumerate(V.items(y.keys)) if not any(match(k, j) for j in V.items(ks))]
+        from ..funcs import index
+        idx = np.array(keep, dtype=np.int64)
+        return KDict(index(y.keys, idx), index(y.values, idx))
+    if tx in (-11, 11) and ty == 98:
+        ks = set(V.items(V.enlist(x) if tx < 0 else x))
+        keep = [k for k, n in enumerate(y.names) if n not in ks]
+        return KTable([y.names[k] for k in keep], [y.cols[k] for k in keep])
+    raise KError("type")
+
+
+dyad("_")(drop)
+
+
+# --------------------------------------------------------------------------
+# fill
+
+@atomic2
+def _fill(x, y, tx, ty):
+    ax, ay = abs(tx), abs(ty)
+    if ax == ay:
+        if ay in V.FLOATS:
+            ya = np.asarray(y)
+            r = np.where(np.isnan(ya), x, ya)
+        elif ay in V.INTS:
+            ya = np.asarray(y)
+            r = np.where(ya == V.NULL_INT[ay], x, ya)
+        elif ay == 11:
+            ya = np.asarray(y, dtype=object)
+            r = np.where(ya == "", x, ya)
+            return str(r) if ty < 0 else V.syms(list(np.atleast_1d(r)))
+        elif ay == 10:
+            ya = np.asarray(y)
+            r = np.where(ya == b" ", x, ya)
+            return bytes(r) if ty < 0 else r.astype("S1")
+        else:
+            return y
+        return _wrap(r, ay, ty < 0 and tx < 0 or ty < 0)
+    if ax in _RANK and ay in _RANK:
+        rt = max(ax, ay, key=lambda t: _RANK[t])
+        xa = to_type(x, ax, rt)
+        ya = to_type(y, ay, rt)
+        return _fill(xa, ya)
+    raise KError("type")
+
+
+@dyad("^")
+def fill(x, y):
+    """x^y  fill: nulls in y replaced by x."""
+    tx, ty = qtype(x), qtype(y)
+    if tx == 99 and ty == 99:
+        from .atomic import _dict2
+        return _dict2(lambda a, b: fill(a, b), x, y, tx, ty)
+    return _fill(x, y)
+
+
+# --------------------------------------------------------------------------
+# lists
+
+@keyword("til")
+def til(x):
+    """til n  the first n naturals: 0 1 .. n-1."""
+    t = qtype(x)
+    if t not in INTLIKE:
+        raise KError("type")
+    n = int(x)
+    if n < 0:
+        raise KError("domain")
+    V.check_size(n)
+    return np.arange(n, dtype=np.int64 if t != -6 else np.int32) if t == -6 else np.arange(n, dtype=np.int64)
+
+
+@keyword("enlist")
+def enlist(*xs):
+    """enlist x  a 1-item list of x; enlist[a;b;..] a list of the arguments."""
+    if len(xs) == 1:
+        return V.enlist(xs[0])
+    return V.collapse(list(xs))
+
+
+@monad(",")
+def _enlist_m(x):
+    """,x  enlist (k form)."""
+    return V.enlist(x)
+
+
+@keyword("count")
+def count(x):
+    """count x  the number of items."""
+    return np.int64(V.count(x))
+
+
+monad("#")(count)
+
+
+@keyword("last")
+def last(x):
+    """last x  the last item."""
+    t = qtype(x)
+    if t < 0 or t >= 100:
+        return x
+    if t == 99:
+        return last(x.values)
+    if t == 98:
+        from ..funcs import index
+        return index(x, np.int64(len(x) - 1))
+    if len(x) == 0:
+        from ..funcs import _null_item
+        return _null_item(x)
+    return V.item(x, len(x) - 1)
+
+
+@keyword("raze")
+def raze(x):
+    """raze x  join the items of x: ,/x."""
+    t = qtype(x)
+    if t == 99:
+        x = x.values
+        t = qtype(x)
+    if t != 0:
+        return x if t > 0 else V.enlist(x)
+    if not x:
+        return x
+    t0 = qtype(x[0])
+    if len(x) > 2 and 0 < t0 < 20 and all(type(v) is np.ndarray and qtype(v) == t0 for v in x):
+        # vectors of one type: one concatenation, not a join per item
+        V.check_size(sum(len(v) for v in x), max(v.itemsize for v in x))
+        return np.concatenate(x)
+    r = x[0]
+    if qtype(r) < 0:
+        r = V.enlist(r)
+    for v in x[1:]:
+        r = join(r, v)
+    return r
+
+
+@keyword("distinct")
+def distinct(x):
+    """distinct x  unique items in order of first occurrence."""
+    t = qtype(x)
+    if t == 98:
+        rows = V.items(x)
+        keep = _distinct_idx(rows)
+        return KTable(x.names, [c[keep] if type(c) is np.ndarray else [c[i] for i in keep] for c in x.cols])
+    if t == 99:
+        x = x.values
+        t = qtype(x)
+    if t < 0:
+        raise KError("type")
+    if type(x) is np.ndarray and t not in (8, 9):
+        if t == 11:
+            seen = dict.fromkeys(x.tolist())
+            return V.syms(list(seen))
+        _, idx = np.unique(x, return_index=True)
+        return x[np.sort(idx)]
+    keep = _distinct_idx(V.items(x))
+    if type(x) is np.ndarray:
+        return x[keep]
+    return V.collapse([x[i] for i in keep]) if keep else []
+
+
+def _distinct_idx(items):
+    seen = {}
+    keep = []
+    for i, v in enumerate(items):
+        h = _hk(v)
+        if h not in seen:
+            seen[h] = i
+            keep.append(i)
+    return keep
+
+
+monad("?")(distinct)
+
+
+@keyword("null")
+def null(x):
+    """null x  1b where x is null (atomic)."""
+    return _null(x)
+
+
+@atomic1
+def _null(x, t):
+    a = abs(t)
+    arr = np.asarray(x)
+    if a in V.FLOATS:
+        r = np.isnan(arr)
+    elif a in V.INTS:
+        r = arr == V.NULL_INT[a]
+    elif a == 11:
+        r = np.asarray(x, dtype=object) == ""
+    elif a == 10:
+        r = arr == b" "
+    else:
+        r = np.zeros(arr.shape, dtype=bool)
+    return np.bool_(r) if t < 0 else np.asarray(r, dtype=bool)
+
+
+monad("^")(null)
+
+
+def _member(x, y):
+    ty = qtype(y)
+    if ty < 0:
+        y = V.enlist(y)
+    cnt = V.count(y)
+    r = find(y, x)
+    if isinstance(r, np.ndarray):
+        return r < cnt
+    if type(r) is list:
+        return V.collapse([_member(v, y) for v in x])
+    return np.bool_(r < cnt)
+
+
+@keyword("in", 2, infix=True)
+def in_(x, y):
+    """x in y  1b where items of x are items of y; for a general list y,
+    whether x is an item of y (rank-sensitive, as Find)."""
+    tx, ty = qtype(x), qtype(y)
+    if ty == 0:
+        r = find(y, x)
+        cnt = len(y)
+        if isinstance(r, np.ndarray):
+            return r < cnt
+        if type(r) is list:
+            return V.collapse([v < cnt for v in r])
+        return np.bool_(r < cnt)
+    if (ty < 0 or (ty > 0 and ty < 20 and len(y) == 1)) and tx != 0 and abs(tx) in (5, 6, 7, 8, 9) \
+            and abs(ty) in (5, 6, 7, 8, 9) and abs(tx) != abs(ty):
+        # an atom or 1-item y may differ in numeric type (q's optimised case)
+        from .compare import equal
+        return equal(x, y if ty < 0 else V.item(y, 0))
+    if tx < 0 and ty > 0 and ty < 20 and -tx != ty and not (tx in (-7, -6, -5) and ty in (7, 6, 5)):
+        if tx in (-8, -9) and ty in (8, 9) or tx in (-7, -6, -5) and ty in (8, 9):
+            raise KError("type")
+    if tx > 0 and tx < 20 and ty > 0 and ty < 20 and tx != ty:
+        if tx in (8, 9) or ty in (8, 9):
+            raise KError("type")
+    if tx == 0:
+        return V.collapse([in_(v, y) for v in x])
+    return _member(x, y)
+
+
+@keyword("except", 2, infix=True)
+def except_(x, y):
+    """x except y  items of x not in y."""
+    ys = V.enlist(y) if qtype(y) < 0 else y
+    return _compress(x, ~_item_member(x, ys))
+
+
+def _compress(x, mask):
+    idx = np.flatnonzero(mask)
+    if type(x) is np.ndarray:
+        return x[idx]
+    return V.collapse([x[i] for i in idx]) if len(idx) else []
+
+
+@keyword("inter", 2, infix=True)
+def inter(x, y):
+    """x inter y  items of x that are also in y."""
+    if qtype(x) == 99:
+        x = x.values
+    if qtype(y) == 99:
+        y = y.values
+    return _compress(x, _item_member(x, y))
+
+
+def _item_member(x, y):
+    """Boolean vector: which items of list x are items of y (by match)."""
+    if qtype(x) == 0 or qtype(y) == 0:
+        ys = V.items(y)
+        hs = {_hk(v) for v in ys}
+        return np.array([_hk(v) in hs for v in V.items(x)], dtype=bool)
+    return np.asarray(in_(x, y), dtype=bool)
+
+
+@keyword("union", 2, infix=True)
+def union(x, y):
+    """x union y  distinct items of x,y."""
+    return distinct(join(x, y))
+
+
+@keyword("cut", 2, infix=True)
+def cut(x, y):
+    """x cut y  cut y at indices x, or into pieces of length x."""
+    if qtype(x) in INTLIKE:
+        n = int(x)
+        cnt = V.count(y)
+        return drop(np.arange(0, cnt, n, dtype=np.int64), y)
+    return drop(x, y)
+
+
+@keyword("sublist", 2, infix=True)
+def sublist(x, y):
+    """x sublist y  the first x items (or x[0] to x[0]+x[1]) of y, without cycling."""
+    t = qtype(x)
+    if t in INTLIKE:
+        n = int(x)
+        cnt = V.count(y)
+        if n >= 0:
+            return take(np.int64(min(n, cnt)), y)
+        return take(np.int64(-min(-n, cnt)), y)
+    a, b = [int(v) for v in x]
+    return _slice(y, a, a + b)
+
+
+def _slice(y, a, b):
+    if isinstance(y, KTable):
+        return KTable(y.names, [c[a:b] for c in y.cols])
+    if isinstance(y, KDict):
+        return KDict(_slice(y.keys, a, b), _slice(y.values, a, b))
+    return y[a:b]
+
+
+@keyword("rotate", 2, infix=True)
+def rotate(x, y):
+    """x rotate y  rotate the items of y left by x."""
+    n = _int(x)
+    cnt = V.count(y)
+    if cnt == 0:
+        return y
+    k = n % cnt
+    if isinstance(y, KTable):
+        return KTable(y.names, [rotate(x, c) for c in y.cols])
+    if type(y) is np.ndarray:
+        return np.concatenate([y[k:], y[:k]])
+    return y[k:] + y[:k]
+
+
+@keyword("floor")
+def floor(x):
+    """floor x  greatest integer not above x (a long)."""
+    return _floor(x)
+
+
+monad("_")(floor)
+
+
+@keyword("rand")
+@takes_interp
+def rand(interp, x):
+    """rand x  a random item of a list, or a random number below an atom."""
+    return first(roll(interp, np.int64(1), x))
+
+
+def roll(interp, x, y):
+    """n?y  n random picks (roll) from til y or list y; -n?y deals (no repeats)."""
+    n = int(x)
+    ty = qtype(y)
+    g = interp.rng
+    if n == V.NULL_INT.get(-qtype(x)):
+        n = -(int(y) if ty in (-7, -6, -5) else V.count(y))  # 0N?x: a permutation
+    V.check_size(abs(n))
+    if ty in (-7, -6, -5):
+        m = int(y)
+        if n < 0:
+            if -n > m:
+                raise KError("length")
+            r = g.permutation(m)[:-n]
+        else:
+            r = g.integers(0, m, size=n)
+        return r.astype(V.DTYPE[-ty])
+    if ty in (-9, -8):
+        r = g.random(abs(n)) * float(y)
+        return r.astype(V.DTYPE[-ty])
+    if ty == -1:
+        return g.integers(0, 2, size=abs(n)).astype(bool)
+    if ty >= 0 and ty < 20 or ty == 0:
+        m = V.count(y)
+        from ..funcs import index
+        if n < 0:
+            if -n > m:
+                raise KError("length")
+            return index(y, g.permutation(m)[:-n].astype(np.int64))
+        return index(y, g.integers(0, m, size=n).astype(np.int64))
+    raise KError("type")
+
+
+@keyword("fills")
+def fills(x):
+    """fills x  nulls replaced by the preceding non-null."""
+    return _scan(lambda a, b: fill(a, b), x)
+
+
+@keyword("next")
+def next_(x):
+    """next x  each item replaced by its successor."""
+    from ..funcs import index
+    return index(x, np.arange(1, V.count(x) + 1, dtype=np.int64))
+
+
+@keyword("prev")
+def prev(x):
+    """prev x  each item replaced by its predecessor."""
+    from ..funcs import index
+    return index(x, np.arange(-1, V.count(x) - 1, dtype=np.int64))
+
+
+@keyword("cross", 2, infix=True)
+def cross(x, y):
+    """x cross y  all pairs."""
+    V.check_size(V.count(x) * V.count(y), V.OBJSIZE)
+    xs = V.items(V.enlist(x) if qtype(x) < 0 else x)
+    ys = V.items(V.enlist(y) if qtype(y) < 0 else y)
+    return V.collapse([join(a, b) for a in xs for b in ys])
+
+
+@keyword("attr")
+def attr(x):
+    """attr x  attributes of x (always ` here)."""
+    return ""
+
+
+@keyword("xprev", 2, infix=True)
+def xprev(n, x):
+    """n xprev x  each item replaced by the one n places before it."""
+    from ..funcs import index
+    k = _int(n)
+    return index(x, np.arange(-k, V.count(x) - k, dtype=np.int64))

@@ -1,0 +1,38 @@
+"""Arithmetic (kapi/verbs/arith.py): q code run by the interpreter, compared with what
+q prints (KX reference, docs/ref)."""
+
+import pytest
+
+from kapi.interp import Interpreter
+
+
+@pytest.fixture
+def q():
+    return Interpreter()
+
+
+@pytest.mark.parametrize("src,out", [
+    ('2+3', '5'),
+    ('1 2 3+10', '11 12 13'),
+    ('10-3', '7'),
+    ('-5', '-5'),
+    ('neg 1 -2', '-1 2'),
+    ('2*3', '6'),
+    ('*3 4 5', '3'),
+    ('6%4', '1.5'),
+    ('%4', '0.25'),
+    ('reciprocal 2', '0.5'),
+    ('7 div 2', '3'),
+    ('-7 div 2', '-4'),
+    ('7 mod 3', '1'),
+    ('-7 mod 3', '2'),
+    ('abs -3 4', '3 4'),
+    ('signum -2 0 5', '-1 0 1i'),
+    ('ceiling 1.2 -1.2', '2 -1'),
+    ('sqrt 4', '2f'),
+    ('2 xexp 3', '8f'),
+    ('5 xbar 3 7 12', '0 5 10'),
+    ('1b+1b', '2i'),
+])
+def test_console(q, src, out):
+    assert q.console(src).split("\n")[0] == out
