@@ -378,7 +378,7 @@ def _list_projection(vals):
 
 
 def compile_table(prim, ctx):
-    from .verbs.tables import make_table
+    from .tabular import make_table
     keys = [_column_spec(e, ctx, k) for k, e in enumerate(prim[1]) if e[1]]
     cols = [_column_spec(e, ctx, k) for k, e in enumerate(prim[2]) if e[1]]
 
@@ -416,12 +416,16 @@ def guard_node(fn, ctx, pos):
     return g
 
 
-def truth(v, ctx=None, pos=0):
+def truth(v, ctx, pos):
+    """The truth of a condition ($[c;..], if, while): a non-zero atom; a list
+    or a symbol is 'type, located at the condition."""
     t = V.qtype(v)
     if t >= 0 or t == -11:
         if t == 101:
             return False
-        raise KError("type")
+        e = KError("type")
+        _locate(e, ctx, pos)
+        raise e
     if t == -10:
         return v != b"\x00"
     return bool(v != 0)
@@ -439,11 +443,7 @@ def compile_cond(prim, ctx):
     def cond(env):
         for c, t in pairs:
             v = c(env)
-            try:
-                ok = truth(v)
-            except KError as e:
-                _locate(e, ctx, pos)
-                raise
+            ok = truth(v, ctx, pos)
             if ok:
                 return t(env)
         return other(env)
@@ -465,11 +465,7 @@ def compile_control(prim, ctx):
     if kind == "if":
         def f_if(env):
             v = test(env)
-            try:
-                ok = truth(v)
-            except KError as e:
-                _locate(e, ctx, pos)
-                raise
+            ok = truth(v, ctx, pos)
             if ok:
                 run(env)
             return None
@@ -487,11 +483,7 @@ def compile_control(prim, ctx):
     def f_while(env):
         while True:
             v = test(env)
-            try:
-                ok = truth(v)
-            except KError as e:
-                _locate(e, ctx, pos)
-                raise
+            ok = truth(v, ctx, pos)
             if not ok:
                 return None
             run(env)
@@ -710,7 +702,6 @@ def _compose(f, g):
 import sys as _sys
 
 _ND, _F8 = np.ndarray, np.dtype(np.float64)
-_ELIDE = {}         # the dyad of + - * -> its numpy ufunc (filled on first use)
 
 
 def _probe(f):
@@ -723,11 +714,14 @@ _TEMP = _probe(lambda: np.zeros(1))
 _ELIDE_OK = _TEMP < _probe(lambda: _HELD)
 
 
-def _elide_ufunc(op):
-    if not _ELIDE:
-        from .verbs import arith as core
-        _ELIDE.update({core.add: np.add, core.sub: np.subtract, core.mul: np.multiply})
-    return _ELIDE.get(op) if _ELIDE_OK else None
+_ELIDE = {"+": np.add, "-": np.subtract, "*": np.multiply}
+
+
+def _elide_ufunc(prim, ctx):
+    """The numpy ufunc of this interpreter's + - * (None for other verbs)."""
+    if not _ELIDE_OK or prim is not ctx.interp.prims.get(prim.glyph):
+        return None
+    return _ELIDE.get(prim.glyph)
 
 
 def _scratch(a):
@@ -746,7 +740,7 @@ def _dyad(verb, left, right, ctx):
     pos = verb.pos
     if verb.const and isinstance(verb.value, Prim) and verb.value.dyad is not None:
         op = verb.value.dyad
-        uf = _elide_ufunc(op)
+        uf = _elide_ufunc(verb.value, ctx)
         if uf is not None:
             def dyad_prim(env):
                 y = right(env)
@@ -844,7 +838,7 @@ def _return(right):
 
 def _assign(target, op, right, ctx):
     """`a:v` `a::v` `a+:v` `a[i]:v` `a[i]+:v`."""
-    from .verbs.amend import amend_depth
+    amend_depth = ctx.interp.ops.amend_depth
     ast = target.ast
     name = ast[1]
     interp = ctx.interp

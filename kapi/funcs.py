@@ -3,13 +3,14 @@ compositions and the iterator-derived functions; `apply` and indexing."""
 
 
 import sys
-import threading
 
 import numpy as np
 
 from . import values as V
 from .errors import KError
 from .text import s1 as _s1
+from .match import find, match as _match  # noqa: F401
+from .values import null_like, null_item as _null_item  # noqa: F401  (re-exported)
 from .values import KDict, KFunc, KTable
 
 ELIDED = object()   # an elided argument f[;x] (also an elided list item)
@@ -237,34 +238,11 @@ def rank_of(f):
 # --------------------------------------------------------------------------
 # application and indexing
 
-_LOCAL = threading.local()
-
-
-def running_stack():
-    """TRANSITIONAL (removed once every verb is bound to its interpreter):
-    this thread's stack of running interpreters."""
-    stack = getattr(_LOCAL, "stack", None)
-    if stack is None:
-        stack = _LOCAL.stack = []
-    return stack
-
-
-def running():
-    """TRANSITIONAL: the interpreter running in this thread ('nyi if none)."""
-    stack = running_stack()
-    if not stack:
-        raise KError("nyi")
-    return stack[-1]
-
-
 def _deref(name, interp):
     """A symbol applied as a function names a global of ``interp``
     (`f@x, `cls@\\:o); with no interpreter there are no globals."""
     if interp is None:
-        stack = running_stack()       # TRANSITIONAL
-        if not stack:
-            raise KError(name)
-        interp = stack[-1]
+        raise KError(name)
     v = interp.globals.get(name)
     if v is None:
         v = interp.keywords.get(name) or interp.builtins.get(name)
@@ -405,38 +383,10 @@ def _write_handle(h, data, handle, interp=None):
             lines = ["\n".join(lines) + "\n"]
     else:
         raise KError("type")
-    if interp is None and running_stack():      # TRANSITIONAL
-        interp = running_stack()[-1]
     out = (interp.out if interp is not None else sys.stdout) if abs(h) == 1 else sys.stderr
     text = "".join(s + "\n" for s in lines) if h < 0 else "".join(lines)
     out.write(text)
     return handle
-
-
-def _null_item(x):
-    if type(x) is np.ndarray:
-        return V.null_of(V.qtype(x))
-    if type(x) is list:
-        if x:
-            return null_like(x[0])
-        return None
-    if isinstance(x, KTable):
-        return KDict(V.syms(x.names), V.collapse([_null_item(c) for c in x.cols]))
-    return None
-
-
-def null_like(v):
-    """q's 'prototype' null of an item: typed null for atoms, empty for lists."""
-    t = V.qtype(v)
-    if t < 0:
-        return V.null_of(-t)
-    if t == 0:
-        return []
-    if 0 < t < 20:
-        return V.empty(t) if t in V.DTYPE else []
-    if isinstance(v, KDict):
-        return KDict(v.keys, V.collapse([null_like(a) for a in V.items(v.values)]))
-    return None
 
 
 def _dict_index(d, i, ti):
@@ -468,12 +418,3 @@ def _dict_index(d, i, ti):
     return index(vals, pos)
 
 
-def _match(a, b):
-    from .verbs.compare import match
-    return match(a, b)
-
-
-def find(lst, x):
-    """``lst?x``: index of x in lst (count lst when absent), atomic over x's items."""
-    from .verbs.lists import find as _find
-    return _find(lst, x)

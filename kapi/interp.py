@@ -15,7 +15,7 @@ from .qsql import compile_sql
 from .display import Settings, show, show_lines
 from .caps import Caps
 from .errors import KError, KExit
-from .funcs import Builtin, Prim, _Return, running_stack
+from .funcs import Builtin, Prim, _Return
 
 
 # The recursion limit is the process's: it is raised while any interpreter
@@ -79,7 +79,7 @@ class Interpreter:
                  allow_net=True, sandbox=False):
         """``sandbox=True`` blocks every capability (files, system, env, exit,
         net: :mod:`kapi.caps`); the ``allow_*`` flags block one each."""
-        from .verbs import load_all, bind
+        from .verbs import bind, language_ops, load_all
         monads, dyads, triads, tetrads, keywords = load_all()
         allowed = {"files": allow_files, "system": allow_system, "env": allow_env,
                    "exit": allow_exit, "net": allow_net}
@@ -90,6 +90,7 @@ class Interpreter:
         self.builtins = {}
         self.depth = 0
         self.compile_sql = compile_sql   # the compiler's qSQL part (kapi.qsql)
+        self.ops = language_ops()        # verb engines the language runs (kapi.verbs.language_ops)
         self.host_errors = None         # a list: Python exceptions turned into q errors are kept
         self._tls = threading.local()   # this interpreter's calls running in each thread
         self.max_depth = 2000     # q call depth before 'stack
@@ -156,8 +157,6 @@ class Interpreter:
         nested = getattr(tls, "calls", 0)
         tls.calls = nested + 1
         depth = self.depth
-        stack = running_stack()             # TRANSITIONAL: verbs not yet bound
-        stack.append(self)
         if not nested:
             self.depth = 0
             _raise_recursion_limit()
@@ -170,7 +169,6 @@ class Interpreter:
         except RecursionError:
             raise KError("stack") from None
         finally:
-            stack.pop()
             tls.calls = nested
             if nested:
                 self.depth = depth

@@ -84,34 +84,32 @@ def each(f, args):
     return out
 
 
-def each_left(f, args):
+def _each_side(f, args, side):
+    """f\\:  (side 0, each item of x with all of y) or f/: (side 1)."""
     if len(args) != 2:
         raise KError("rank")
-    x, y = args
-    t = qtype(x)
+    v = args[side]
+
+    def app(item):
+        pair = [item, args[1]] if side == 0 else [args[0], item]
+        return call(f, pair)
+    t = qtype(v)
     if t < 0 or t >= 100:
-        return call(f, [x, y])
+        return call(f, list(args))
     if t == 99:
-        return KDict(x.keys, V.collapse([call(f, [v, y]) for v in V.items(x.values)]))
-    items = _items_for_each(x)
+        return KDict(v.keys, V.collapse([app(i) for i in V.items(v.values)]))
+    items = _items_for_each(v)
     if not items:
-        return x[:0] if type(x) is np.ndarray else []
-    return V.collapse([call(f, [v, y]) for v in items])
+        return v[:0] if type(v) is np.ndarray else []
+    return V.collapse([app(i) for i in items])
+
+
+def each_left(f, args):
+    return _each_side(f, args, 0)
 
 
 def each_right(f, args):
-    if len(args) != 2:
-        raise KError("rank")
-    x, y = args
-    t = qtype(y)
-    if t < 0 or t >= 100:
-        return call(f, [x, y])
-    if t == 99:
-        return KDict(y.keys, V.collapse([call(f, [x, v]) for v in V.items(y.values)]))
-    items = _items_for_each(y)
-    if not items:
-        return y[:0] if type(y) is np.ndarray else []
-    return V.collapse([call(f, [x, v]) for v in items])
+    return _each_side(f, args, 1)
 
 
 _IDENTITY = {"+": np.int64(0), "-": np.int64(0), "*": np.int64(1), "%": np.float64(1)}
@@ -130,8 +128,7 @@ def each_prior(f, args):
             first = call(f, [items[0], seed]) if seed is not None else items[0]
         else:
             # the seed is the prototype of the items: first 0#x
-            from .funcs import null_like
-            first = call(f, [items[0], null_like(items[0])])
+            first = call(f, [items[0], V.null_like(items[0])])
         out = [first] + [call(f, [b, a]) for a, b in zip(items, items[1:])]
         return V.collapse(out)
     if len(args) == 2:
@@ -145,7 +142,7 @@ def each_prior(f, args):
 
 
 def _matches(a, b):
-    from .verbs.compare import match
+    from .match import match
     return match(a, b)
 
 
@@ -300,14 +297,18 @@ class Derived(KFunc):
         return self.impl(self._applied(), args)
 
     def _applied(self):
-        """f as the iterator applies it: a symbol names a global, a handle
-        1 -1 2 -2 writes to the interpreter's output (as in f x)."""
-        f, it = self.f, self.interp
-        if it is None:
-            return f
-        if type(f) is str and f and not f.startswith(":"):
-            return _deref(f, it)
-        h = _handle(f)
-        if h:
-            return Builtin(str(h), lambda x: _write_handle(h, x, f, it), 1)
+        return applicable(self.f, self.interp)
+
+
+def applicable(f, interp):
+    """f as an iterator applies it for q code of ``interp``: a symbol names a
+    global, a handle 1 -1 2 -2 writes to the interpreter's output (as ``f x``
+    does); anything else is itself."""
+    if interp is None:
         return f
+    if type(f) is str and f and not f.startswith(":"):
+        return _deref(f, interp)
+    h = _handle(f)
+    if h:
+        return Builtin(str(h), lambda x: _write_handle(h, x, f, interp), 1)
+    return f

@@ -16,9 +16,8 @@ import numpy as np
 from . import values as V
 from .compile import compile_seq, Ctx, compile_expr, guard_node
 from .errors import KError
-from .funcs import null_like
 from .values import KDict, KTable, qtype
-from .verbs.tables import fill, group_rows, is_column_value, take_rows, unkey
+from .tabular import fill, is_column_value, take_rows, unkey
 
 
 # --------------------------------------------------------------------------
@@ -139,7 +138,7 @@ def compile_sql(prim, ctx):
         q = _Query(interp, kind, from_f, phrases, bys, wfs)
     run = q.run
     if distinct or limit is not None:
-        from .verbs.lists import distinct as _distinct, sublist as _sublist
+        _distinct, _sublist = interp.ops.distinct, interp.ops.sublist
         inner = run
 
         def run(env):
@@ -297,7 +296,7 @@ class _Query:
                 keycols.extend(b.cols)
             else:
                 keycols.append(b)
-        groups = group_rows(keycols, n)
+        groups = self.interp.ops.group_rows(keycols, n)
         names, kcols = [], []
         for (nm, imp, _), b in zip(self.bys, vals):
             if isinstance(b, KTable):
@@ -363,8 +362,7 @@ class _Query:
                     r = int(rows[-1])
                     vals = [V.item(c, r) for c in src.cols]
                 else:
-                    from .funcs import _null_item
-                    vals = [_null_item(c) for c in src.cols]
+                    vals = [V.null_item(c) for c in src.cols]
                 return KDict(V.syms(src.names), V.collapse(vals))
             vals = [self._eval(f, env, stack, d) for _, _, f in self.cols]
             if len(self.cols) == 1 and self.cols[0][0] is None:
@@ -537,7 +535,7 @@ def _nulls(v, n):
         if t == V.S:
             return V.syms([""] * n)
         return np.full(n, V.null_of(t), dtype=V.DTYPE[t])
-    proto = null_like(v[0]) if t == 0 and len(v) else []
+    proto = V.null_like(v[0]) if t == 0 and len(v) else []
     return [proto] * n
 
 

@@ -426,3 +426,33 @@ def from_py(v):
     if isinstance(v, (list, tuple)):
         return collapse([from_py(x) for x in v])
     return v
+
+
+# --------------------------------------------------------------------------
+# prototype nulls
+
+def null_item(x):
+    """The null item of a list, dict or table (what indexing out of range gives)."""
+    if type(x) is np.ndarray:
+        return null_of(qtype(x))
+    if type(x) is list:
+        if x:
+            return null_like(x[0])
+        return None
+    if isinstance(x, KTable):
+        return KDict(syms(x.names), collapse([null_item(c) for c in x.cols]))
+    return None
+
+
+def null_like(v):
+    """q's 'prototype' null of an item: typed null for atoms, empty for lists."""
+    t = qtype(v)
+    if t < 0:
+        return null_of(-t)
+    if t == 0:
+        return []
+    if 0 < t < 20:
+        return empty(t) if t in DTYPE else []
+    if isinstance(v, KDict):
+        return KDict(v.keys, collapse([null_like(a) for a in items(v.values)]))
+    return None

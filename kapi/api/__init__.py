@@ -23,35 +23,13 @@ or on a call otherwise: grad mode is set only inside ``with`` blocks, and the
 module caches hold constants (dtype tables, feature checks, inf tensors).
 """
 
-import importlib
-
-VERBS = {}          # name -> (fn, rank)
-_MODULES = ("registry", "attrs", "tensor", "module", "loss", "help", "opt", "step", "clip",
-            "schedule", "dist", "math_pointwise", "math_reduce")
-
-
-def verb(name, rank=1):
-    """Register ``fn`` as the k-api verb ``name`` taking ``rank`` arguments."""
-    def reg(fn):
-        VERBS[name] = (fn, rank)
-        return fn
-    return reg
-
-
-_TORCH = None
-
-def torch():
-    """The torch module, imported on first use."""
-    global _TORCH
-    if _TORCH is None:
-        import torch as t
-        _TORCH = t
-    return _TORCH
+from .base import VERBS, torch, verb  # noqa: F401  (the package's API)
 
 
 def load_all():
-    for mod in _MODULES:
-        importlib.import_module("." + mod, __name__)
+    """Import every k-api module so their verbs register; the verb table."""
+    from . import (registry, attrs, tensor, module, loss, help, opt, step, clip,  # noqa: F401
+                   schedule, dist, math_pointwise, math_reduce)
     return VERBS
 
 

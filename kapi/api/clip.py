@@ -5,7 +5,7 @@ import numpy as np
 
 from ..errors import KError
 from ..values import qtype
-from . import torch, verb
+from .base import torch, verb
 from .optargs import _is_list, _normtype, _positive
 from .registry import DictObj, TensorObj, VectorObj, find, is_ptr, kname
 from .state import _optobj

@@ -22,7 +22,7 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, KTable, qtype
-from . import torch
+from .base import torch
 from .names import kname
 
 # numpy dtype of a k vector -> ktorch dtype name

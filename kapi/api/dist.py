@@ -46,7 +46,7 @@ import numpy as np
 from ..caps import needs
 from ..errors import KError
 from ..values import qtype
-from . import torch, verb
+from .base import torch, verb
 from .optargs import _pairs_list, _xpairs
 from .optim import catalog as C
 from .registry import DictObj, TensorObj, VectorObj, find, is_ptr, kname

@@ -11,7 +11,7 @@ the sigmoid module's options, as before the ``sigmoid`` function existed.
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, qtype
-from . import VERBS, load_all, verb
+from .base import VERBS, verb
 
 PROVIDERS = []
 
@@ -43,7 +43,6 @@ def help_(reg, x):
 help`name  the help text of a k-api verb as a string (-1 help`name; prints it),
 or, for other topics, what the topic gives, e.g. help`linear (example options
 of a module type), help`ce (loss options)."""
-    load_all()
     if x is None or (type(x) is list and not x) or (qtype(x) == -11 and not x):
         names = sorted(VERBS)
         return KDict(V.syms(names), [V.string(summary(n)) for n in names])

@@ -5,7 +5,7 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, qtype
-from . import torch, verb
+from .base import torch, verb
 from .convert import to_k, to_tensor
 from .module import ALLOPTIONS, MType, Opt, kopts, pairs, parse_options
 from .registry import DictObj, NNObj, Obj, TensorObj, VectorObj, find, is_ptr, kname, new

@@ -18,7 +18,7 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, KTable, qtype
-from . import torch, verb
+from .base import torch, verb
 from .convert import dtype_name, to_k, to_tensor
 from .registry import (DictObj, NNObj, Obj, TensorObj, VectorObj, find, is_ptr, kname,
                        new, registry)

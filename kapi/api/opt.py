@@ -15,7 +15,7 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, KTable, qtype
-from . import torch, verb
+from .base import torch, verb
 from .convert import to_tensor
 from .optargs import _is_list, _pairs_list, _pairval, _xpairs
 from .optim import catalog as C
@@ -658,7 +658,7 @@ def optimizer_help(name):
 
 
 def _register_help():
-    from . import VERBS
+    from .base import VERBS
     from .help import help_provider
     help_provider(optimizer_help)
     hv = VERBS.get("help")

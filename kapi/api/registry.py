@@ -16,7 +16,7 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, qtype
-from . import torch, verb
+from .base import torch, verb
 from .names import (_TNAMES, Registry, find, is_ptr, kname,  # noqa: F401  (re-exported)
                     new, registry)
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from ..errors import KError
 from ..values import qtype
-from . import torch, verb
+from .base import torch, verb
 from .convert import DTYPE_NAMES, dtypes, to_k, to_tensor
 from .names import is_ptr, kname, registry
 

@@ -4,7 +4,7 @@ each update made by step)."""
 
 from ..errors import KError
 from ..values import qtype
-from . import verb
+from .base import verb
 from .optargs import _is_list, _pairs_of
 from .registry import find, is_ptr, kname
 from .state import _optobj, schedule_table

@@ -15,7 +15,7 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, KTable
-from . import torch
+from .base import torch
 from .convert import to_k
 from .optim import catalog as C
 from .registry import Obj

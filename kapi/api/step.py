@@ -7,7 +7,7 @@ from .. import values as V
 from ..errors import KError
 from ..funcs import call
 from ..values import KDict, qtype
-from . import torch, verb
+from .base import torch, verb
 from .clip import _clip_now, _clip_value, _grads
 from .optargs import NULLJ, _is_list, _normtype, _pairs_list, _positive, _s1, _xpairs
 from .registry import DictObj, TensorObj, VectorObj, find, is_ptr, kname, registry

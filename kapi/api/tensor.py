@@ -5,7 +5,7 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, qtype
-from . import torch, verb
+from .base import torch, verb
 from .convert import DTYPE_NAMES, dtype_name, dtypes, to_k, to_tensor
 from .registry import (DictObj, TensorObj, VectorObj, find, is_ptr, kname, need,
                        new, registry)

@@ -33,6 +33,16 @@ from . import arith, compare, lists, aggregates, dicts, strings, tables, amend  
 from . import iterate, io, system  # noqa: F401,E402
 
 
+def language_ops():
+    """What the language layer runs that the verbs define: qSQL's grouping,
+    ``select distinct`` and ``select[n]``, and the compiler's indexed
+    assignment (``x[i]:v``).  The language sits below the verbs, so the
+    interpreter hands these down to it as ``interp.ops``."""
+    import types
+    return types.SimpleNamespace(group_rows=tables.group_rows, distinct=lists.distinct,
+                                 sublist=lists.sublist, amend_depth=amend.amend_depth)
+
+
 def load_all():
     """The verb tables: monads, dyads, triads, tetrads and keywords."""
     return MONADS, DYADS, TRIADS, TETRADS, KEYWORDS

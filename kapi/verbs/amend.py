@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import values as V
 from ..errors import KError
-from ..funcs import ELIDED as ELIDED_, Prim, apply1, call, index, index_depth
+from ..funcs import ELIDED as ELIDED_, Prim, _handle, apply1, call, index, index_depth
 from ..values import KDict, KFunc, KTable, qtype
 from .registry import dyad, keyword, monad, takes_interp, tetrad, triad
 
@@ -60,14 +60,22 @@ monad("@")(type_)
 
 
 @dyad("@")
-def at(f, x):
+@takes_interp
+def at(interp, f, x):
     """f@x  apply f to x, or index f at x."""
-    return apply1(f, x)
+    return apply1(f, x, interp)
 
 
 @dyad(".")
-def dot(f, x):
+@takes_interp
+def dot_(interp, f, x):
     """f . args  apply f to the list args, or index f at depth."""
+    if _handle(f) and qtype(x) >= 0 and V.count(x) == 1:
+        return call(f, list(V.items(x)), interp)     # -1 . enlist "text" writes to interp's output
+    return dot(f, x)
+
+
+def dot(f, x):
     t = qtype(x)
     if t < 0 and t != -11:
         if isinstance(f, KFunc):
@@ -250,8 +258,7 @@ def _amend_dict(d, i, rest, f, y, unary):
         # a typed vector of values keeps its type: q's 'type, as for x[i]:v
         return KDict(keys, _set_item(vals, pos, new) if V.is_list(vals) else vals)
     # a new key: upsert
-    from ..funcs import null_like
-    proto = null_like(V.item(vals, 0)) if V.count(vals) else None
+    proto = V.null_like(V.item(vals, 0)) if V.count(vals) else None
     if rest or unary or f is not None:
         new = _amend(proto, rest, f, y, unary) if (rest or unary) else _apply_op(f, proto, y, unary)
     else:

@@ -154,8 +154,7 @@ def first(x):
         from ..funcs import index
         return index(x, np.int64(0))
     if len(x) == 0:
-        from ..funcs import _null_item
-        return _null_item(x)
+        return V.null_item(x)
     return V.item(x, 0)
 
 

@@ -229,8 +229,7 @@ def _wrap(r, t, atom):
 
 
 def _null_like(v):
-    from ..funcs import null_like
-    return null_like(v)
+    return V.null_like(v)
 
 INTLIKE = (-7, -6, -5, -4, -1)
 

@@ -11,6 +11,7 @@ import numpy as np
 from .. import values as V
 from ..errors import KError
 from ..values import KDict, KFunc, KTable, qtype
+from ..match import TOL, _feq, match  # noqa: F401  (match is the engine of ~)
 from .atomic import _RANK, _hk, _wrap, atomic1, atomic2, to_type
 from .registry import dyad, keyword, monad
 
@@ -68,7 +69,6 @@ greater = atomic2(_minmax(np.maximum, "greater"))
 lesser.__doc__ = "x&y  lesser (and for booleans)"
 greater.__doc__ = "x|y  greater (or for booleans)"
 
-TOL = 2.0 ** -43  # q's comparison tolerance
 
 
 def _cmp_prep(x, y, tx, ty):
@@ -96,15 +96,6 @@ def _chars(x):
     if a.ndim == 0:
         return np.int64(ord(bytes(x)) if bytes(x) else 32)
     return a.view(np.uint8).astype(np.int64)
-
-
-def _feq(xa, ya):
-    xa = np.asarray(xa, dtype=np.float64)
-    ya = np.asarray(ya, dtype=np.float64)
-    with np.errstate(all="ignore"):
-        eq = (xa == ya) | (np.isfinite(xa) & np.isfinite(ya)
-                           & (np.abs(xa - ya) <= TOL * np.maximum(np.abs(xa), np.abs(ya))))
-    return eq | (np.isnan(xa) & np.isnan(ya))
 
 
 def _bool(r, tx, ty):
@@ -182,36 +173,6 @@ dyad(">=")(more_eq)
 
 # --------------------------------------------------------------------------
 # match
-
-def match(x, y):
-    """True when x and y are the same value: same type, same items (floats
-    within comparison tolerance)."""
-    tx, ty = qtype(x), qtype(y)
-    if tx != ty:
-        return False
-    if tx < 0:
-        if tx in (-8, -9):
-            return bool(_feq(x, y))
-        return x == y
-    if tx == 0:
-        return len(x) == len(y) and all(match(a, b) for a, b in zip(x, y))
-    if 0 < tx < 20:
-        if len(x) != len(y):
-            return False
-        if tx in (8, 9):
-            return bool(_feq(x, y).all())
-        return bool(np.array_equal(x, y))
-    if tx == 99:
-        return match(x.keys, y.keys) and match(x.values, y.values)
-    if tx == 98:
-        return x.names == y.names and all(match(a, b) for a, b in zip(x.cols, y.cols))
-    if tx == 101 and x is None:
-        return y is None
-    if isinstance(x, KFunc):
-        from ..text import s1
-        return x is y or s1(x) == s1(y)
-    return x is y
-
 
 @dyad("~")
 def match_(x, y):

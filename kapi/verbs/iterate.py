@@ -1,35 +1,40 @@
 """The iterator keywords: each over scan prior peach (the iterators
 themselves are in :mod:`kapi.iterators`)."""
 
-from ..iterators import each, each_prior, over, scan
-from .registry import keyword
+from ..iterators import applicable, each, each_prior, over, scan
+from .registry import keyword, takes_interp
 
 
 @keyword("each", 2, infix=True)
-def each_kw(f, x):
+@takes_interp
+def each_kw(interp, f, x):
     """f each x  apply f to each item of x."""
-    return each(f, [x])
+    return each(applicable(f, interp), [x])
 
 
 @keyword("over", 2, infix=True)
-def over_kw(f, x):
+@takes_interp
+def over_kw(interp, f, x):
     """f over x  (f/)x: reduce, or converge for a unary f."""
-    return over(f, [x])
+    return over(applicable(f, interp), [x])
 
 
 @keyword("scan", 2, infix=True)
-def scan_kw(f, x):
+@takes_interp
+def scan_kw(interp, f, x):
     """f scan x  (f\\)x: all the intermediate results of over."""
-    return scan(f, [x])
+    return scan(applicable(f, interp), [x])
 
 
 @keyword("prior", 2, infix=True)
-def prior_kw(f, x):
+@takes_interp
+def prior_kw(interp, f, x):
     """f prior x  (f':)x: f of each item and its predecessor."""
-    return each_prior(f, [x])
+    return each_prior(applicable(f, interp), [x])
 
 
 @keyword("peach", 2, infix=True)
-def peach_kw(f, x):
+@takes_interp
+def peach_kw(interp, f, x):
     """f peach x  each (run serially here)."""
-    return each(f, [x])
+    return each(applicable(f, interp), [x])

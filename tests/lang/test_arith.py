@@ -3,14 +3,6 @@ q prints (KX reference, docs/ref)."""
 
 import pytest
 
-from kapi.interp import Interpreter
-
-
-@pytest.fixture
-def q():
-    return Interpreter()
-
-
 @pytest.mark.parametrize("src,out", [
     ('2+3', '5'),
     ('1 2 3+10', '11 12 13'),

@@ -3,14 +3,6 @@ q prints (KX reference, docs/ref)."""
 
 import pytest
 
-from kapi.interp import Interpreter
-
-
-@pytest.fixture
-def q():
-    return Interpreter()
-
-
 @pytest.mark.parametrize("src,out", [
     ('1 2 3=1 5 3', '101b'),
     ('1 2 3<>2', '101b'),

@@ -3,14 +3,6 @@ q prints (KX reference, docs/ref)."""
 
 import pytest
 
-from kapi.interp import Interpreter
-
-
-@pytest.fixture
-def q():
-    return Interpreter()
-
-
 @pytest.mark.parametrize("src,out", [
     ('key `a`b!1 2', '`a`b'),
     ('value `a`b!1 2', '1 2'),

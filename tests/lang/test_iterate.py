@@ -3,14 +3,6 @@ q prints (KX reference, docs/ref)."""
 
 import pytest
 
-from kapi.interp import Interpreter
-
-
-@pytest.fixture
-def q():
-    return Interpreter()
-
-
 @pytest.mark.parametrize("src,out", [
     ('count each (1 2;3 4 5)', '2 3'),
     ('(+) over 1 2 3', '6'),

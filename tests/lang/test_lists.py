@@ -3,14 +3,6 @@ q prints (KX reference, docs/ref)."""
 
 import pytest
 
-from kapi.interp import Interpreter
-
-
-@pytest.fixture
-def q():
-    return Interpreter()
-
-
 @pytest.mark.parametrize("src,out", [
     ('til 4', '0 1 2 3'),
     ('count 1 2 3', '3'),
