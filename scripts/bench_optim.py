@@ -97,7 +97,7 @@ def timm_lamb():
 def rows(quick=False, ntensors=10, size=1_000_000):
     import torch
     from kapi.api.optim import catalog as C
-    from kapi.api.registry import VectorObj, new
+    from kapi.api.registry import VectorObj, registry
     from kapi.errors import KError
     from kapi.embed import Interpreter
 
@@ -142,7 +142,7 @@ def rows(quick=False, ntensors=10, size=1_000_000):
     try:
         for name in C.names():
             ps = make_params(torch, ntensors, size)
-            q.globals["v"] = new(VectorObj(ps))
+            q.globals["v"] = registry(q).add(VectorObj(ps))
             extra = ";" + OPTIONS[name] if name in OPTIONS else ""
             q.eval("o:opt(`%s;v%s)" % (name, extra))
             code = q._compile("step o")
