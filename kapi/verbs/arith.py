@@ -64,10 +64,6 @@ def _arith(npop, name):
     return fn
 
 
-def _vx(x):
-    return x
-
-
 def _fast(general, pyop):
     """Same-type long or float atoms (the common case) skip the dispatch."""
     i64, f64, nj = np.int64, np.float64, V.NJ
