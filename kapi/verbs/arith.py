@@ -119,14 +119,20 @@ def negate(x):
     return _neg(x)
 
 
-@atomic1
-def _neg(x, t):
-    a = abs(t)
-    if a not in _RANK:
-        raise KError("type")
-    rt = a if a >= 6 else 6
-    xa = to_type(x, a, rt)
-    return _wrap(np.negative(xa), rt, t < 0)
+def _numeric1(ufunc, least):
+    """An atomic numeric monad: types below ``least`` (booleans, bytes...)
+    compute as int, the rest keep their type."""
+    @atomic1
+    def op(x, t):
+        a = abs(t)
+        if a not in _RANK:
+            raise KError("type")
+        rt = a if a >= least else 6
+        return _wrap(ufunc(to_type(x, a, rt)), rt, t < 0)
+    return op
+
+
+_neg = _numeric1(np.negative, 6)
 
 
 @keyword("reciprocal")
@@ -236,14 +242,7 @@ def abs_(x):
     return _abs(x)
 
 
-@atomic1
-def _abs(x, t):
-    a = abs(t)
-    if a not in _RANK:
-        raise KError("type")
-    rt = a if a >= 5 else 6
-    xa = to_type(x, a, rt)
-    return _wrap(np.abs(xa), rt, t < 0)
+_abs = _numeric1(np.abs, 5)
 
 
 @keyword("signum")

@@ -140,7 +140,7 @@ def _dict2(op, x, y, tx, ty):
             if i is None:
                 pos[_hk(k)] = len(keys)
                 keys.append(k)
-                vals.append(op(_null_like(v), v) if cmp else v)
+                vals.append(op(V.null_like(v), v) if cmp else v)
                 seen.add(len(keys) - 1)
             else:
                 vals[i] = op(vals[i], v)
@@ -148,7 +148,7 @@ def _dict2(op, x, y, tx, ty):
         if cmp:
             for i in range(len(kx)):
                 if i not in seen:
-                    vals[i] = op(vals[i], _null_like(vals[i]))
+                    vals[i] = op(vals[i], V.null_like(vals[i]))
         return KDict(V.collapse(keys), V.collapse(vals))
     if tx == 99:
         if isinstance(x.values, KTable) and ty < 0:
@@ -227,9 +227,6 @@ def _wrap(r, t, atom):
         return V.SCALAR[t](r) if t in V.SCALAR else r
     return np.asarray(r, dtype=V.DTYPE[t])
 
-
-def _null_like(v):
-    return V.null_like(v)
 
 INTLIKE = (-7, -6, -5, -4, -1)
 
