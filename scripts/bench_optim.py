@@ -10,8 +10,7 @@ against
   write bytes).  Bytes per parameter: fp32 parameter, gradient and the
   state tensors the optimizer keeps (read p, g, state; write p, state:
   ``4 * (3 + 2 * n)`` for n state tensors of the parameter's size), LAMB 44
-  (two passes and a global-norm pre-pass; ../shared/reference/optimizers.md
-  4.3).  Target: at least 50% of the bound.
+  (two passes and a global-norm pre-pass).  Target: at least 50% of the bound.
 * torch's fused AdamW (``torch.optim.AdamW(fused=True)``); LAMB's target
   is at most 2x its time.  timm's Lamb is timed too where timm is there.
 

@@ -204,12 +204,8 @@ _BACK_ERR = "backward: expects tensor or model as 1st arg, e.g. backward(tensor)
 def _grads(reg, ts, g):
     """Gradient tensors for tensors ``ts`` from a pointer or k value(s)."""
     obj = find(reg, g)
-    if isinstance(obj, TensorObj):
-        gs = [obj.t]
-    elif isinstance(obj, VectorObj):
-        gs = list(obj.v)
-    elif isinstance(obj, DictObj):
-        gs = list(obj.d.values())
+    if isinstance(obj, (TensorObj, VectorObj, DictObj)):
+        gs = list(obj.tensors())
     elif obj is not None:
         raise KError("backward: gradient expected as tensor(s) or k array(s), given " + obj.cls)
     elif len(ts) == 1:
@@ -245,14 +241,9 @@ Returns null. backward(model;inputs;targets) returns the loss (with models)."""
     hook = getattr(obj, "backward", None)
     if callable(hook):
         return hook(args)
-    if isinstance(obj, TensorObj):
-        ts = [obj.t]
-    elif isinstance(obj, VectorObj):
-        ts = list(obj.v)
-    elif isinstance(obj, DictObj):
-        ts = list(obj.d.values())
-    else:
+    if not isinstance(obj, (TensorObj, VectorObj, DictObj)):
         raise KError(_BACK_ERR)
+    ts = list(obj.tensors())
     mode = "free"
     if args and qtype(args[-1]) == -11:
         mode = str(args.pop())

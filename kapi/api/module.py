@@ -759,42 +759,27 @@ def _module_or_keys(reg, x, what):
     raise KError("%s: not implemented for %s" % (what, obj.cls if obj else kname(reg, x)))
 
 
-@verb("names")
-def names(reg, x):
+def _names_verb(name, listing, doc):
+    """A verb ``name ptr`` / ``name(ptr;child)``: the names ``listing(module)``
+    gives (a dictionary pointer gives its keys)."""
+    def fn(reg, x):
+        m, keys = _module_or_keys(reg, x, name)
+        return keys if keys is not None else V.syms(listing(m))
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return verb(name)(fn)
+
+
+names = _names_verb("names", lambda m: [n for n, _ in m.named_modules() if n],
     """names ptr / names(ptr;child)  names of all modules within a module (all depths,
 dotted, excluding the module itself); child is a name or index of a direct child.
-A dictionary pointer gives its keys."""
-    m, keys = _module_or_keys(reg, x, "names")
-    if keys is not None:
-        return keys
-    return V.syms([n for n, _ in m.named_modules() if n])
-
-
-@verb("childnames")
-def childnames(reg, x):
-    """childnames ptr / childnames(ptr;child)  names of the immediate child modules."""
-    m, keys = _module_or_keys(reg, x, "childnames")
-    if keys is not None:
-        return keys
-    return V.syms([n for n, c in m._modules.items() if c is not None])
-
-
-@verb("parmnames")
-def parmnames(reg, x):
-    """parmnames ptr / parmnames(ptr;child)  full dotted names of all parameters."""
-    m, keys = _module_or_keys(reg, x, "parmnames")
-    if keys is not None:
-        return keys
-    return V.syms([n for n, _ in m.named_parameters()])
-
-
-@verb("buffernames")
-def buffernames(reg, x):
-    """buffernames ptr / buffernames(ptr;child)  full dotted names of all buffers."""
-    m, keys = _module_or_keys(reg, x, "buffernames")
-    if keys is not None:
-        return keys
-    return V.syms([n for n, _ in m.named_buffers()])
+A dictionary pointer gives its keys.""")
+childnames = _names_verb("childnames", lambda m: [n for n, c in m._modules.items() if c is not None],
+    """childnames ptr / childnames(ptr;child)  names of the immediate child modules.""")
+parmnames = _names_verb("parmnames", lambda m: [n for n, _ in m.named_parameters()],
+    """parmnames ptr / parmnames(ptr;child)  full dotted names of all parameters.""")
+buffernames = _names_verb("buffernames", lambda m: [n for n, _ in m.named_buffers()],
+    """buffernames ptr / buffernames(ptr;child)  full dotted names of all buffers.""")
 
 
 @verb("training")

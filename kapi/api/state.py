@@ -6,7 +6,7 @@ optimizer symbol), ``opt`` (the ``torch.optim.Optimizer``; created, as in
 ktorch, with one empty parameter group whose options become its defaults),
 ``kdefaults`` (the creation-time k options, the base of every new group),
 ``module`` (the container module tracked for parameter names, ``module o``
-and restore; see reference/ktorch-k-api.md 1.5) and its step settings
+and restore) and its step settings
 (:class:`Extras`: ``onstep`` and ``schedule``), saved and restored with it.
 """
 

@@ -478,7 +478,9 @@ def _dsel(reg, obj, key, fn):
     return V.collapse(vals) if fn is to_k else vals
 
 
-def _dict_items(reg, keys, vals):
+def _dict_items(reg, keys, vals, unique=True):
+    """Keys, tensors (k values and pointers taken) and the pointers taken, for
+    ``dict(keys;values)`` (keys ``unique``) and ``dict(ptr;keys;values)``."""
     ks = _keys(reg, keys)
     if len(ks) == 1 and qtype(keys) == -11:
         vals = [vals]
@@ -488,7 +490,7 @@ def _dict_items(reg, keys, vals):
         vals = [V.item(vals, i) for i in range(V.count(vals))]
     if len(ks) != len(vals):
         raise KError("dict: %d key(s) but %d value(s)" % (len(ks), len(vals)))
-    if len(set(ks)) != len(ks):
+    if unique and len(set(ks)) != len(ks):
         raise KError("dict: duplicate keys")
     taken = []
     ts = [_take(reg, v, reg, taken) for v in vals]
@@ -514,16 +516,7 @@ value(s) for key(s); dict(ptr;key(s);val(s))  set or add entries, returns null."
         if len(x) == 2:
             return _dsel(reg, d, x[1], to_k)
         if len(x) == 3:
-            ks = _keys(reg, x[1])
-            vals = [x[2]] if qtype(x[1]) == -11 else x[2]
-            if type(vals) is not list and type(vals) is not np.ndarray:
-                raise KError("dict: expecting %d value(s), given %s" % (len(ks), kname(reg, vals)))
-            if type(vals) is not list:
-                vals = [V.item(vals, i) for i in range(V.count(vals))]
-            if len(ks) != len(vals):
-                raise KError("dict: %d key(s) but %d value(s)" % (len(ks), len(vals)))
-            taken = []
-            ts = [_take(reg, v, reg, taken) for v in vals]
+            ks, ts, taken = _dict_items(reg, x[1], x[2], unique=False)
             _consume(reg, taken)
             for k, t in zip(ks, ts):
                 d.d[k] = t

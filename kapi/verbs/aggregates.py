@@ -291,6 +291,21 @@ def mins(x):
     return _scan(lesser, x)
 
 
+def _pairwise(its, op, head):
+    """head, then op(b, a) of each item b and its predecessor a."""
+    return V.collapse([head] + [op(b, a) for a, b in zip(its, its[1:])])
+
+
+def _consecutive(x, op, first=lambda a: a):
+    """_pairwise over x's items, headed by first(x[0]); a dict's values; an
+    atom or an empty list as it is."""
+    t = qtype(x)
+    if t == 99:
+        return KDict(x.keys, _consecutive(x.values, op, first))
+    its = V.items(x) if t >= 0 else []
+    return _pairwise(its, op, first(its[0])) if its else x
+
+
 @keyword("deltas")
 def deltas(x, *seed):
     """deltas x  differences between consecutive items (first item kept);
@@ -298,33 +313,18 @@ def deltas(x, *seed):
     if seed:
         x, s = seed[0], x
         its = V.items(x)
-        if not its:
-            return x
-        return V.collapse([sub(its[0], s)] + [sub(b, a) for a, b in zip(its, its[1:])])
-    t = qtype(x)
-    if t == 99:
-        return KDict(x.keys, deltas(x.values))
-    if t < 0:
-        return x
-    its = V.items(x)
-    if not its:
-        return x
-    return V.collapse([its[0]] + [sub(b, a) for a, b in zip(its, its[1:])])
+        return _pairwise(its, sub, sub(its[0], s)) if its else x
+    return _consecutive(x, sub)
+
+
+def _as_float(a):
+    return to_type(a, -qtype(a), 9) if qtype(a) in (-5, -6, -7, -1, -4) else a
 
 
 @keyword("ratios")
 def ratios(x):
     """ratios x  ratios of consecutive items (first item kept)."""
-    t = qtype(x)
-    if t == 99:
-        return KDict(x.keys, ratios(x.values))
-    if t < 0:
-        return x
-    its = V.items(x)
-    if not its:
-        return x
-    return V.collapse([to_type(its[0], -qtype(its[0]), 9) if qtype(its[0]) in (-5, -6, -7, -1, -4) else its[0]]
-                      + [divide(b, a) for a, b in zip(its, its[1:])])
+    return _consecutive(x, divide, _as_float)
 
 
 @keyword("all")

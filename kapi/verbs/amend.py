@@ -194,14 +194,7 @@ def _amend(x, path, f, y, unary, top=False):
         i = np.arange(n, dtype=np.int64)
         ti = 7
     if ti >= 0:
-        idx = V.items(i)
-        if not unary and y is not None and qtype(y) >= 0 and qtype(y) < 98 and not (rest and qtype(y) < 0):
-            if V.count(y) != len(idx):
-                raise KError("length")
-            ys = V.items(y)
-        else:
-            ys = [y] * len(idx)
-        for j, yj in zip(idx, ys):
+        for j, yj in _index_pairs(i, rest, y, unary):
             x = _amend(x, [j] + rest, f, yj, unary)
         return x
     if ti not in (-7, -6, -5, -4, -1):
@@ -212,6 +205,17 @@ def _amend(x, path, f, y, unary, top=False):
     cur = V.item(x, k)
     new = _amend(cur, rest, f, y, unary)
     return _set_item(x, k, new)
+
+
+def _index_pairs(i, rest, y, unary):
+    """Each index of the list ``i`` with its value: y's items where y is a
+    list that pairs with the indices, else y itself each time."""
+    idx = V.items(i)
+    if not unary and y is not None and 0 <= qtype(y) < 98 and not (rest and qtype(y) < 0):
+        if V.count(y) != len(idx):
+            raise KError("length")
+        return zip(idx, V.items(y))
+    return ((j, y) for j in idx)
 
 
 def _set_item(x, k, new):
@@ -236,14 +240,7 @@ def _amend_dict(d, i, rest, f, y, unary):
         raise KError("type")
     keys = d.keys
     if ti >= 0 and not (qtype(keys) == 0) and i is not None:
-        idx = V.items(i)
-        if not unary and y is not None and 0 <= qtype(y) < 98 and not (rest and qtype(y) < 0):
-            if V.count(y) != len(idx):
-                raise KError("length")
-            ys = V.items(y)
-        else:
-            ys = [y] * len(idx)
-        for j, yj in zip(idx, ys):
+        for j, yj in _index_pairs(i, rest, y, unary):
             d = _amend_dict(d, j, rest, f, yj, unary)
         return d
     if i is None:

@@ -1,40 +1,25 @@
 """The iterator keywords: each over scan prior peach (the iterators
-themselves are in :mod:`kapi.iterators`)."""
+themselves are in :mod:`kapi.iterators`).
+
+Each keyword is its iterator applied for the caller's interpreter, so
+`` `f each x `` finds that interpreter's ``f``: one row per keyword below.
+"""
 
 from ..iterators import applicable, each, each_prior, over, scan
 from .registry import keyword, takes_interp
 
 
-@keyword("each", 2, infix=True)
-@takes_interp
-def each_kw(interp, f, x):
-    """f each x  apply f to each item of x."""
-    return each(applicable(f, interp), [x])
+def _iterator_keyword(name, iterator, doc):
+    def kw(interp, f, x):
+        return iterator(applicable(f, interp), [x])
+    kw.__name__ = kw.__qualname__ = name + "_kw"
+    kw.__doc__ = doc
+    return keyword(name, 2, infix=True)(takes_interp(kw))
 
 
-@keyword("over", 2, infix=True)
-@takes_interp
-def over_kw(interp, f, x):
-    """f over x  (f/)x: reduce, or converge for a unary f."""
-    return over(applicable(f, interp), [x])
-
-
-@keyword("scan", 2, infix=True)
-@takes_interp
-def scan_kw(interp, f, x):
-    """f scan x  (f\\)x: all the intermediate results of over."""
-    return scan(applicable(f, interp), [x])
-
-
-@keyword("prior", 2, infix=True)
-@takes_interp
-def prior_kw(interp, f, x):
-    """f prior x  (f':)x: f of each item and its predecessor."""
-    return each_prior(applicable(f, interp), [x])
-
-
-@keyword("peach", 2, infix=True)
-@takes_interp
-def peach_kw(interp, f, x):
-    """f peach x  each (run serially here)."""
-    return each(applicable(f, interp), [x])
+each_kw = _iterator_keyword("each", each, """f each x  apply f to each item of x.""")
+over_kw = _iterator_keyword("over", over, """f over x  (f/)x: reduce, or converge for a unary f.""")
+scan_kw = _iterator_keyword("scan", scan, """f scan x  (f\\)x: all the intermediate results of over.""")
+prior_kw = _iterator_keyword("prior", each_prior,
+                             """f prior x  (f':)x: f of each item and its predecessor.""")
+peach_kw = _iterator_keyword("peach", each, """f peach x  each (run serially here).""")

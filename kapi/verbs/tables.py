@@ -27,6 +27,13 @@ def _symlist(x):
     raise KError("type")
 
 
+def _need_columns(t, names):
+    """Signal the first of ``names`` that is not a column of table ``t``."""
+    for n in names:
+        if n not in t.names:
+            raise KError(n)
+
+
 # --------------------------------------------------------------------------
 # flip
 
@@ -100,9 +107,7 @@ def xkey(x, y):
     t = unkey(y)
     if not isinstance(t, KTable):
         raise KError("type")
-    for n in names:
-        if n not in t.names:
-            raise KError(n)
+    _need_columns(t, names)
     if not names:
         return t
     rest = [n for n in t.names if n not in names]
@@ -131,9 +136,7 @@ def xcols(x, y):
     names = _symlist(x)
     if not isinstance(y, KTable):
         raise KError("type")
-    for n in names:
-        if n not in y.names:
-            raise KError(n)
+    _need_columns(y, names)
     order = names + [n for n in y.names if n not in names]
     return KTable(order, [y.col(n) for n in order])
 
@@ -227,9 +230,7 @@ def _xsort(x, y, desc):
     t = unkey(y)
     if not isinstance(t, KTable):
         raise KError("type")
-    for n in names:
-        if n not in t.names:
-            raise KError(n)
+    _need_columns(t, names)
     idx = order([t.col(n) for n in names], desc)
     r = KTable(t.names, [take_rows(c, idx) for c in t.cols])
     return enkey(len(y.keys.names), r) if keyed else r

@@ -1,4 +1,4 @@
-"""The §2.2 examples of reference/ktorch-k-api.md (and ktorch's docs) that
+"""Examples from ktorch's docs (tensors.rst, vectors, dictionaries, pointers) that
 the tensor/vector/dict/pointer verbs cover."""
 
 import pytest

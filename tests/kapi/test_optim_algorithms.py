@@ -1,7 +1,7 @@
 """The torch side of the optimizers: the catalogue and LAMB.
 
-The LAMB oracle is a NumPy float64 transcription of the NVLAMB equations in
-reference/optimizers.md 1.1 (ktorch's kopt/lamb.cpp), written from those
+The LAMB oracle is a NumPy float64 transcription of the NVLAMB equations
+(as ktorch's kopt/lamb.cpp has them), written from those
 equations and not from kapi/api/optim/lamb.py.
 """
 
@@ -18,7 +18,7 @@ from kapi.api.optim import catalog as C
 from kapi.api.optim.lamb import Lamb
 from kapi.errors import KError
 
-# reference/ktorch-k-api.md 1.2: (k name, torch keyword, default, k type)
+# ktorch's optimizer options (opt.rst): (k name, torch keyword, default, k type)
 REF = {
     "adagrad": [("lr", "lr", 0.01, "float"), ("lrdecay", "lr_decay", 0.0, "float"),
                 ("decay", "weight_decay", 0.0, "float"),
@@ -348,7 +348,7 @@ def test_adagrad_lazy_per_group_init():
 # LAMB against a NumPy transcription of the NVLAMB equations
 
 def nvlamb(params, grad_seq, groups, globalnorm):
-    """optimizers.md 1.1, float64.  groups: [(param indices, options dict)]."""
+    """NVLAMB, float64.  groups: [(param indices, options dict)]."""
     P = [np.array(x, dtype=np.float64) for x in params]
     M = [np.zeros_like(x) for x in P]
     V = [np.zeros_like(x) for x in P]

@@ -1,7 +1,7 @@
 """torch.optim's other optimizers and kapi's own ones, against oracles.
 
-Every optimizer is checked against an oracle over 100 float64 steps
-(reference/optimizers.md 3): optax (laprop, adagradm, signum, sophia, and
+Every optimizer is checked against an oracle over 100 float64 steps:
+optax (laprop, adagradm, signum, sophia, and
 cross-checks of adadelta/radam), Keras Ftrl on the torch backend (ftrl),
 timm Lars (lars), torch.optim.SparseAdam (sparseadamw without decay),
 torch.optim.SGD nesterov (nag), the torch class itself for the k-option
@@ -9,8 +9,8 @@ translation of torch's optimizers, and -- where no installable oracle
 exists -- NumPy float64 transcriptions of the published equations (MXNet
 1.9.1 kernels for nag, signum with decay, sgld, dcasgd, ftml; SparseCore's
 equations for adagradm with beta2 < 1 / exponent != 2; RecIS's kernel for
-sparseadamw).  The transcriptions below are written from
-reference/optimizers.md 1.2-1.5, not from kapi/api/optim.
+sparseadamw).  The transcriptions below are written from those published
+equations, not from kapi/api/optim.
 
 Oracle packages (the test extra): optax, jax, jaxlib, keras, timm.  They
 are required: a missing one fails the oracle tests rather than skipping them.
@@ -166,7 +166,7 @@ def _timm_module(mod):
 
 
 # --------------------------------------------------------------------------
-# NumPy transcriptions (reference/optimizers.md; not from kapi's code)
+# NumPy transcriptions (of the published equations; not from kapi's code)
 
 def np_ftrl_sc(w, gs, o):
     """SparseCore FTRL (1.2)."""

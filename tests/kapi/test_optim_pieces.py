@@ -11,7 +11,7 @@ that every parameter of these shapes is cut into several pieces, plus a
   numbers to 1e-12 (float64) / 1e-6 (float32) relative, and bit for bit
   for the optimizers whose fast step runs torch's own operations;
 * kapi's optimizers: the NumPy transcriptions of tests/kapi/test_optim_oracles.py
-  (reference/optimizers.md, float64) and LAMB's of test_optim_algorithms.py.
+  (float64) and LAMB's of test_optim_algorithms.py.
 """
 
 import copy

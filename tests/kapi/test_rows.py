@@ -192,7 +192,7 @@ def test_converted_verbs_keep_help_and_errors(q):
     for name, text in OLD_HELP.items():
         assert VERBS[name][0].__doc__ == text
         assert R.ROWS[name].form == "obj"
-    # ktorch's text (ktorch-k-api.md): 'class: need allocated torch object, e.g. tensor, module, given long scalar
+    # ktorch's text: 'class: need allocated torch object, e.g. tensor, module, given long scalar
     with pytest.raises(KError) as e:
         q.eval("class 3")
     assert str(e.value) == "'class: need allocated torch object, e.g. tensor, module, given long scalar"

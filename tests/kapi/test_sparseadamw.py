@@ -2,7 +2,7 @@
 updates at least one of its rows.
 
 The oracle is a float64 NumPy transcription of RecIS's SparseAdamW
-(reference/optimizers.md 1.4; the rule kapi's module docstring and
+(the rule kapi's module docstring and
 docs/catalogue.md state), not of kapi's code.  Per parameter ("table") it
 keeps the running products β1^t, β2^t, advanced only by a step that has a
 non-empty row set ("counts only steps with grads"); such a step updates the

@@ -57,6 +57,14 @@ def grouped(tensorlists):
     return [v for v in Optimizer._group_tensors_by_device_and_dtype(tensorlists).values()]
 
 
+def run_closure(closure):
+    """The loss ``closure()`` returns, computed with gradients on (None without one)."""
+    if closure is None:
+        return None
+    with torch.enable_grad():
+        return closure()
+
+
 def _lr_decay_checks(lr, wd):
     check(lr >= 0, "Invalid learning rate", lr)
     check(wd >= 0, "Invalid weight_decay value", wd)
@@ -87,8 +95,14 @@ class KOptimizer(Optimizer):
 
     # --- subclass interface ------------------------------------------------
 
-    def _state_init(self, p, group, state):   # pragma: no cover - abstract
-        raise NotImplementedError
+    filled = {}   # buffer name -> the group option whose value a new buffer is full of
+
+    def _state_init(self, p, group, state):
+        """A new parameter's buffers: by default those of ``filled``."""
+        if not self.filled:   # pragma: no cover - a subclass gives one or the other
+            raise NotImplementedError
+        for name, option in self.filled.items():
+            state[name] = torch.full_like(p, group[option], memory_format=torch.preserve_format)
 
     def _update(self, group, params, grads, states, foreach):  # pragma: no cover
         raise NotImplementedError
@@ -112,10 +126,7 @@ class KOptimizer(Optimizer):
         return params, grads, states
 
     def _run_closure(self, closure):
-        if closure is None:
-            return None
-        with torch.enable_grad():
-            return closure()
+        return run_closure(closure)
 
     _fast = None      # subclass: _fast(group, params, grads, states, ws), the CPU path
 
@@ -280,10 +291,7 @@ class _FastStep:
     @torch.no_grad()
     def step(self, closure=None):
         """One step, as torch's class; ``closure`` re-evaluates and returns the loss."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
+        loss = run_closure(closure)
         if not self._eligible():
             _raw_step(self._torch)(self)
             return loss

@@ -1,8 +1,8 @@
 """adagradm: the JAX SparseCore optimizer, dense form: catalogue row, class and
 CPU fast path.
 
-Semantics and defaults are those of jax-tpu-embedding's ``AdagradMomentumOptimizerSpec``
-(reference/optimizers.md 1.2), applied to every element of a dense
+Semantics and defaults are those of jax-tpu-embedding's ``AdagradMomentumOptimizerSpec``,
+applied to every element of a dense
 parameter.  (SparseCore updates only the embedding rows present in a batch;
 with a dense gradient every row is present.)  ``λ`` is the group's ``lr``,
 ``t`` the parameter's step count (1 on the first step).
@@ -62,11 +62,8 @@ def _define():
                 nesterov=nesterov, initial_accumulator_value=initial_accumulator_value,
                 initial_momentum_value=initial_momentum_value), foreach)
 
-        def _state_init(self, p, group, state):
-            state["accumulator"] = torch.full_like(p, group["initial_accumulator_value"],
-                                                   memory_format=torch.preserve_format)
-            state["momentum"] = torch.full_like(p, group["initial_momentum_value"],
-                                                memory_format=torch.preserve_format)
+        filled = {"accumulator": "initial_accumulator_value",
+                  "momentum": "initial_momentum_value"}
 
         def _fast(self, group, params, grads, states, ws):
             lr, mom, b2, eps, k = (group[x] for x in ("lr", "momentum", "beta2", "eps", "exponent"))

@@ -4,13 +4,12 @@ its fused CPU kernel, :mod:`.fast`).
 The option rows, buffers and checks are shared with adamw (:mod:`.adamw`).
 """
 
-from .catalog import DECAY, EPS, LR, _beta, buf, lr_opt, opt, register
+from .catalog import betas, buf, DECAY, EPS, LR, lr_opt, opt, register
 
 def _adam_options(decay):
     return (
         opt("lr", "lr", 0.001, check=LR),
-        opt("beta1", ("betas", 0), 0.9, check=_beta(0)),
-        opt("beta2", ("betas", 1), 0.999, check=_beta(1)),
+        *betas(0.9, 0.999),
         opt("eps", "eps", 1e-08, check=EPS),
         opt("decay", "weight_decay", decay, check=DECAY),
         opt("amsgrad", "amsgrad", False, "bool"),

@@ -34,7 +34,7 @@ Values cross this module as plain Python (``float``, ``int``, ``bool``,
 ``str``/``None``); :func:`kvalue` turns a k atom into one with ktorch's type
 errors and :func:`katom` turns one back into a k atom.
 
-Departures from ktorch at HEAD (reference/ktorch-k-api.md 1.14), on purpose:
+Departures from ktorch at HEAD, on purpose:
 
 * adagrad steps: its state is created lazily, with the *group's* ``init``
   (ktorch's libtorch Adagrad asserts on parameters added after construction;

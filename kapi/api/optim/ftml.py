@@ -1,5 +1,5 @@
 """ftml: MXNet 1.9.1's ``FTML`` (defaults and kernel of
-``src/operator/optimizer_op-inl.h``; reference/optimizers.md 1.5): catalogue row,
+``src/operator/optimizer_op-inl.h``): catalogue row,
 class and CPU fast path.
 
 Gradient rescaling and clipping (MXNet's ``rescale_grad``/``clip_gradient``)
@@ -14,14 +14,13 @@ ftml -- state ``step``, ``d``, ``v``, ``z``::
 
 import math
 
-from .catalog import DECAY, EPS, STEP, _beta, buf, lazy, lr_opt, opt, register
+from .catalog import betas, buf, DECAY, EPS, lazy, lr_opt, opt, register, STEP
 
 __all__ = ["Ftml"]
 
 register("ftml", "kapi.api.optim.ftml.Ftml",
     (lr_opt(0.01, check=(lambda v: v > 0, "Invalid learning rate")),
-     opt("beta1", ("betas", 0), 0.6, check=_beta(0)),
-     opt("beta2", ("betas", 1), 0.999, check=_beta(1)),
+     *betas(0.6, 0.999),
      opt("eps", "eps", 1e-08, check=EPS),
      opt("decay", "weight_decay", 0.0, check=DECAY)),
     help="follow the moving leader (MXNet)",

@@ -1,8 +1,8 @@
 """ftrl: the JAX SparseCore optimizer, dense form: catalogue row, class and
 CPU fast path.
 
-Semantics and defaults are those of jax-tpu-embedding's ``FTRLOptimizerSpec``
-(reference/optimizers.md 1.2), applied to every element of a dense
+Semantics and defaults are those of jax-tpu-embedding's ``FTRLOptimizerSpec``,
+applied to every element of a dense
 parameter.  (SparseCore updates only the embedding rows present in a batch;
 with a dense gradient every row is present.)  ``λ`` is the group's ``lr``,
 ``t`` the parameter's step count (1 on the first step).
@@ -64,11 +64,8 @@ def _define():
                 initial_linear_value=initial_linear_value,
                 multiply_linear_by_lr=multiply_linear_by_lr), foreach)
 
-        def _state_init(self, p, group, state):
-            state["accumulator"] = torch.full_like(p, group["initial_accumulator_value"],
-                                                   memory_format=torch.preserve_format)
-            state["linear"] = torch.full_like(p, group["initial_linear_value"],
-                                              memory_format=torch.preserve_format)
+        filled = {"accumulator": "initial_accumulator_value",
+                  "linear": "initial_linear_value"}
 
         def _fast(self, group, params, grads, states, ws):
             lr, p_, l1, l2, beta = (group[k] for k in ("lr", "lr_power", "l1", "l2", "beta"))

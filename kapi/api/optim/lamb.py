@@ -27,15 +27,14 @@ import math
 
 from ...errors import KError
 
-from .catalog import DECAY, EPS, _beta, buf, lazy, lr_opt, opt, register
+from .catalog import betas, buf, DECAY, EPS, lazy, lr_opt, opt, register
 
 __all__ = ["Lamb"]
 
 register(
     "lamb", "kapi.api.optim.lamb.Lamb",
     (lr_opt(0.001),
-     opt("beta1", ("betas", 0), 0.9, check=_beta(0)),
-     opt("beta2", ("betas", 1), 0.999, check=_beta(1)),
+     *betas(0.9, 0.999),
      opt("eps", "eps", 1e-08, check=EPS),
      opt("decay", "weight_decay", 0.0, check=DECAY),
      opt("unbiased", "bias_correction", True, "bool"),
@@ -52,6 +51,7 @@ def _define():
     # the class, on first use: it imports torch (the row above does not)
     import torch
     from torch.optim.optimizer import _get_scalar_dtype, Optimizer
+    from ._common import run_closure
     from ._work import workspace
 
     def _num(x):
@@ -134,10 +134,7 @@ def _define():
         @torch.no_grad()
         def step(self, closure=None):
             """One LAMB step; ``closure`` re-evaluates and returns the loss."""
-            loss = None
-            if closure is not None:
-                with torch.enable_grad():
-                    loss = closure()
+            loss = run_closure(closure)
             gnorm = self._global_norm(self.defaults.get("foreach")) \
                 if self.defaults["global_norm"] else None
             for group in self.param_groups:

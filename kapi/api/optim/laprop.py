@@ -1,8 +1,8 @@
 """laprop: the JAX SparseCore optimizer, dense form: catalogue row, class and
 CPU fast path.
 
-Semantics and defaults are those of jax-tpu-embedding's ``LaPropOptimizerSpec``
-(reference/optimizers.md 1.2), applied to every element of a dense
+Semantics and defaults are those of jax-tpu-embedding's ``LaPropOptimizerSpec``,
+applied to every element of a dense
 parameter.  (SparseCore updates only the embedding rows present in a batch;
 with a dense gradient every row is present.)  ``λ`` is the group's ``lr``,
 ``t`` the parameter's step count (1 on the first step).
@@ -20,14 +20,13 @@ gradient of each tensor to that root-mean-square, Adafactor style.)
 
 import math
 
-from .catalog import EPS, STEP, _beta, buf, lazy, lr_opt, opt, register
+from .catalog import betas, buf, EPS, lazy, lr_opt, opt, register, STEP
 
 __all__ = ["LaProp"]
 
 register("laprop", "kapi.api.optim.laprop.LaProp",
     (lr_opt(0.001),
-     opt("beta1", ("betas", 0), 0.9, check=_beta(0)),
-     opt("beta2", ("betas", 1), 0.95, check=_beta(1)),
+     *betas(0.9, 0.95),
      opt("eps", "eps", 1e-30, check=EPS),
      opt("rmsclip", "rms_clip_threshold", None, nullable=True),
      opt("init", "initial_slot_value", 0.0)),
@@ -60,21 +59,22 @@ def _define():
                 lr=lr, betas=tuple(betas), eps=eps, rms_clip_threshold=rms_clip_threshold,
                 initial_slot_value=initial_slot_value), foreach)
 
-        def _state_init(self, p, group, state):
-            v = group["initial_slot_value"]
-            state["mu"] = torch.full_like(p, v, memory_format=torch.preserve_format)
-            state["nu"] = torch.full_like(p, v, memory_format=torch.preserve_format)
+        filled = {"mu": "initial_slot_value", "nu": "initial_slot_value"}
+
+        @staticmethod
+        def _hyper(group):
+            """lr, eps, beta1, beta2, the rms clip (None: unset) and sqrt(1-beta1^2)."""
+            b1, b2 = group["betas"]
+            clip = group["rms_clip_threshold"]
+            return (group["lr"], group["eps"], b1, b2, None if unset(clip) else clip,
+                    math.sqrt(1 - b1 * b1))
 
         @staticmethod
         def _decay(b2, s):
             return b2 * (1 - b2 ** s) / (1 - b2 ** (s + 1))
 
         def _fast(self, group, params, grads, states, ws):
-            lr, eps = group["lr"], group["eps"]
-            b1, b2 = group["betas"]
-            clip = group["rms_clip_threshold"]
-            clip = None if unset(clip) else clip
-            c1 = math.sqrt(1 - b1 * b1)
+            lr, eps, b1, b2, clip, c1 = self._hyper(group)
             for w, g, st in zip(params, grads, states):
                 d = self._decay(b2, int(st["step"].item()))
                 st["step"] += 1
@@ -100,11 +100,7 @@ def _define():
                     w_.add_(m, alpha=-lr)
 
         def _update(self, group, params, grads, states, foreach):
-            lr, eps = group["lr"], group["eps"]
-            b1, b2 = group["betas"]
-            clip = group["rms_clip_threshold"]
-            clip = None if unset(clip) else clip
-            c1 = math.sqrt(1 - b1 * b1)
+            lr, eps, b1, b2, clip, c1 = self._hyper(group)
             if not foreach:
                 for w, g, st in zip(params, grads, states):
                     s = int(st["step"].item())

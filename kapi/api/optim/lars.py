@@ -1,5 +1,5 @@
 """lars: MXNet 1.9.1's ``LARS`` (defaults and kernel of
-``src/operator/optimizer_op-inl.h``; reference/optimizers.md 1.5): catalogue row,
+``src/operator/optimizer_op-inl.h``): catalogue row,
 class and CPU fast path.
 
 Gradient rescaling and clipping (MXNet's ``rescale_grad``/``clip_gradient``)

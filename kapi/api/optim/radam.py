@@ -1,10 +1,5 @@
-"""radam: torch.optim.RAdam with a faster CPU step (catalogue row and class).
-
-torch's own state, options and errors; on the CPU each contiguous parameter
-is stepped a cache-sized piece at a time into a reusable scratch workspace
-(:class:`._common._FastStep` says when; anything else is torch's own step).
-Results agree with torch's class (tests/kapi compare them).
-"""
+"""radam: torch.optim.RAdam with the faster CPU step of
+:class:`._common._FastStep`: its catalogue row and class."""
 
 from .catalog import DECAY, EPS, STEP, betas, buf, lazy, lr_opt, opt, register
 

@@ -29,6 +29,7 @@ from collections import namedtuple
 import numpy as np
 
 from ...errors import KError
+from .catalog import katom as catalog_katom
 
 SOpt = namedtuple("SOpt", "name torch default ktype")
 SOpt.__doc__ = """A schedule option: k name, torch keyword, default (None = required), k type
@@ -128,15 +129,10 @@ def kvalue(reg, spec, key, x):
 
 
 def katom(o, v):
-    if o.ktype == "float":
-        return np.float64(np.nan if v is None else v)
-    if o.ktype == "long":
-        return np.int64(-2**63 if v is None else v)
+    """Option value ``v`` as the k atom ``schedule`` shows for option row ``o``."""
     if o.ktype == "longs":
         return np.array(v or [], dtype=np.int64)
-    if o.ktype == "bool":
-        return np.bool_(v)
-    return "" if v is None else v
+    return catalog_katom(o, v)
 
 
 def resolve(spec, kopts):
@@ -368,12 +364,3 @@ def from_k(reg, kind, kopts):
         opts[k] = kvalue(reg, spec, k, v)
     return kind, resolve(spec, opts)
 
-
-def help_rows():
-    """``[(name, torch class, [option names], [defaults], help)]`` for the docs."""
-    rows = []
-    for n in sorted(SCHEDULES):
-        s = SCHEDULES[n]
-        rows.append((n, "torch.optim.lr_scheduler." + (s.cls if isinstance(s.cls, str) else s.cls.__name__),
-                     [o.name for o in s.options], [o.default for o in s.options], s.help))
-    return rows

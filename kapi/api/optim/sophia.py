@@ -1,5 +1,5 @@
 """Sophia-H (Sophia with a Hutchinson estimate of the Hessian diagonal), as
-``optax.contrib.sophia`` (reference/optimizers.md 1.3).
+``optax.contrib.sophia``.
 
 State per parameter: ``step`` (c, steps taken), ``exp_avg`` (m) and
 ``hessian`` (ν, an EMA of the Hessian-diagonal estimate).  With t = c+1::
@@ -26,14 +26,13 @@ import warnings
 
 from ...errors import KError
 
-from .catalog import DECAY, EPS, STEP, _beta, buf, _ge0, lazy, lr_opt, opt, register
+from .catalog import betas, buf, DECAY, EPS, _ge0, lazy, lr_opt, opt, register, STEP
 
 __all__ = ["SophiaH"]
 
 register("sophia", "kapi.api.optim.sophia.SophiaH",
     (lr_opt(0.001),
-     opt("beta1", ("betas", 0), 0.965, check=_beta(0)),
-     opt("beta2", ("betas", 1), 0.99, check=_beta(1)),
+     *betas(0.965, 0.99),
      opt("eps", "eps", 1e-08, check=EPS),
      opt("decay", "weight_decay", 0.0001, check=DECAY),
      opt("gamma", "gamma", 0.01, check=_ge0("Invalid gamma value")),

@@ -1,5 +1,5 @@
 """SparseAdamW as RecIS has it (``recis/optim/sparse_adamw.py``,
-``csrc/embedding/adamw.cc``; reference/optimizers.md 1.4 and 5).
+``csrc/embedding/adamw.cc``).
 
 Only the rows a gradient touches are updated (decay included): for a sparse
 gradient (``nn.Embedding(sparse=True)``) the rows of its coalesced indices,
@@ -24,14 +24,13 @@ row), ``exp_avg``, ``exp_avg_sq``, and while accumulating ``calls`` and
 ``grad_accum``.
 """
 
-from .catalog import DECAY, EPS, STEP, _beta, buf, lazy, lr_opt, opt, register
+from .catalog import betas, buf, DECAY, EPS, lazy, lr_opt, opt, register, STEP
 
 __all__ = ["SparseAdamW"]
 
 register("sparseadamw", "kapi.api.optim.sparseadamw.SparseAdamW",
     (lr_opt(0.001),
-     opt("beta1", ("betas", 0), 0.9, check=_beta(0)),
-     opt("beta2", ("betas", 1), 0.999, check=_beta(1)),
+     *betas(0.9, 0.999),
      opt("eps", "eps", 1e-08, check=EPS),
      opt("decay", "weight_decay", 0.01, check=DECAY),
      opt("accumulate", "accumulate", 1, "long",
