@@ -612,6 +612,17 @@ def _fold(cts, ctx):
             right = last.fn
             i = n - 2
         functional = True
+    elif last.kind == DCOLON and n >= 2:
+        # a chain ending in `::` is the composition of its functions:
+        # sum abs:: is '[sum;abs]; sum (<>):: keeps <>'s rank
+        prev = cts[-2]
+        if prev.kind == VERB and n >= 3 and cts[-3].kind == NOUN:
+            right = _projection(prev, cts[-3], ctx)
+            i = n - 4
+        else:
+            right = prev.fn
+            i = n - 3
+        functional = True
     elif last.kind in (COLON, VASSIGN):
         if n >= 2 and cts[-2].kind == NOUN and last.kind == VASSIGN:
             raise KError("parse", ctx.frame, last.pos + ctx.shift)

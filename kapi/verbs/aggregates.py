@@ -173,7 +173,9 @@ def avg(x):
     if t == 0:
         if not x:
             return np.float64("nan")
-        return divide(sum_(x), np.int64(len(x)))
+        if all(-qtype(v) in _RANK for v in x):       # numeric atoms: as a vector, nulls skipped
+            return avg(np.array([to_type(v, -qtype(v), 9) for v in x], dtype=np.float64))
+        return divide(sum_(x), np.int64(len(x)))     # lists: item-wise, nulls kept (q)
     a = _floats(x)
     if len(a):
         r = a.mean()                    # one pass unless a null makes it nan
@@ -327,36 +329,49 @@ def ratios(x):
     return _consecutive(x, divide, _as_float)
 
 
+def _bools(x):
+    """x != 0 item by item, as booleans (chars by their code); symbols 'type."""
+    t = qtype(x)
+    if t in (11, -11) or t >= 20:
+        raise KError("type")
+    if t == 0:
+        return V.collapse([_bools(v) for v in x])
+    if t == 10:
+        return x.view(np.uint8) != 0
+    if t == -10:
+        return np.bool_(x != b"\x00")
+    return np.bool_(x != 0) if t < 0 else np.asarray(x != 0)
+
+
+def _truth(x, fold, every):
+    """all/any: ``every`` of x's items as booleans; over a list that holds
+    lists, ``fold`` of the items (item-wise, as q: all (101b;111b) is 101b)."""
+    t = qtype(x)
+    if t == 99:
+        return _truth(x.values, fold, every)
+    if t == 0 and x and any(qtype(v) >= 0 for v in x):
+        r = _bools(x[0])
+        for v in x[1:]:
+            r = fold(r, _bools(v))
+        return r
+    b = _bools(x)
+    if t < 0:
+        return b
+    return np.bool_(every(b) if t == 0 else every(np.asarray(b)))
+
+
 @keyword("all")
 @aggregate
 def all_(x):
-    """all x  1b if every item is non-zero."""
-    t = qtype(x)
-    if t == 99:
-        return all_(x.values)
-    if t < 0:
-        return np.bool_(x != 0) if t != -11 else _raise()
-    if t == 0:
-        return np.bool_(all(bool(all_(v)) for v in x))
-    if t == 10:
-        return np.bool_((x.view(np.uint8) != 0).all())
-    return np.bool_(np.asarray(x != 0).all())
+    """all x  1b if every item is non-zero; over a list of lists, item-wise."""
+    return _truth(x, lesser, lambda b: all(bool(v) for v in b) if type(b) is list else b.all())
 
 
 @keyword("any")
 @aggregate
 def any_(x):
-    """any x  1b if some item is non-zero."""
-    t = qtype(x)
-    if t == 99:
-        return any_(x.values)
-    if t < 0:
-        return np.bool_(x != 0)
-    if t == 0:
-        return np.bool_(any(bool(any_(v)) for v in x))
-    if t == 10:
-        return np.bool_((x.view(np.uint8) != 0).any())
-    return np.bool_(np.asarray(x != 0).any())
+    """any x  1b if some item is non-zero; over a list of lists, item-wise."""
+    return _truth(x, greater, lambda b: any(bool(v) for v in b) if type(b) is list else b.any())
 
 
 @keyword("wavg", 2, infix=True)

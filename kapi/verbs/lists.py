@@ -29,6 +29,8 @@ def join(x, y):
         if V.is_keyed(x) and V.is_keyed(y):
             return _keyed_upsert(x, y)
         return _dict_upsert(x, y)
+    if (tx == 99 and ty < 0) or (ty == 99 and tx < 0):
+        raise KError("type")      # an atom and a dictionary do not join
     if tx == 98 and ty == 99:
         return join(x, V.enlist(y))
     if tx == 99 and ty == 98 and not V.is_keyed(x):
@@ -253,13 +255,6 @@ def drop(x, y):
             b = idx[k + 1] if k + 1 < len(idx) else cnt
             out.append(y[a:b])
         return out
-    if tx == 99 and not V.is_keyed(x) and False:
-        if ty < 0 or ty == 11 or ty == 0 or ty > 0:
-            ks = V.enlist(y) if ty < 0 else y
-            keep = [i for i, k in enumerate(V.items(x.keys)) if not any(match(k, j) for j in V.items(ks))]
-            from ..funcs import index
-            idx = np.array(keep, dtype=np.int64)
-            return KDict(index(x.keys, idx), index(x.values, idx))
     if tx == 99 and ty < 0 and not V.is_keyed(x):
         keep = [i for i, k in enumerate(V.items(x.keys)) if not match(k, y)]
         from ..funcs import index
@@ -281,8 +276,8 @@ def drop(x, y):
         from ..funcs import index
         idx = np.array(keep, dtype=np.int64)
         return KDict(index(y.keys, idx), index(y.values, idx))
-    if tx in (-11, 11) and ty == 98:
-        ks = set(V.items(V.enlist(x) if tx < 0 else x))
+    if tx == 11 and ty == 98:      # a symbol atom does not drop a column: 'type, as q
+        ks = set(V.items(x))
         keep = [k for k, n in enumerate(y.names) if n not in ks]
         return KTable([y.names[k] for k in keep], [y.cols[k] for k in keep])
     raise KError("type")
@@ -453,7 +448,14 @@ monad("?")(distinct)
 
 @keyword("null")
 def null(x):
-    """null x  1b where x is null (atomic)."""
+    """null x  1b where x is null (atomic); null(::) is 1b, a function 0b."""
+    if x is None:
+        return np.True_
+    t = qtype(x)
+    if t >= 100:
+        return np.False_
+    if t == 0:
+        return V.collapse([null(v) for v in x]) if x else _null(x)
     return _null(x)
 
 
