@@ -45,6 +45,8 @@ def show_lines(x, settings=DEFAULT):
             lines = [s1(x, prec)]
     elif t >= 100:
         lines = s1(x, prec).split("\n")
+    elif t == 0 and len(x) == 1 and V.qtype(x[0]) < 0:
+        lines = [s1(x, prec)]         # one atom in a general list (a ktorch pointer): ,x
     else:
         n = rows - (2 if (t == 98 or V.is_keyed(x)) else 0)
         cnt = V.count(x)

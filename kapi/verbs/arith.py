@@ -271,20 +271,30 @@ def div(x, y):
     return _div(x, y)
 
 
+_DIV_TYPE = {1: 6, 4: 6, 5: 6, 6: 6, 10: 6, 7: 7, 8: 9, 9: 9}   # x's type -> div's
+
+
 @atomic2
 def _div(x, y, tx, ty):
+    # the result keeps x's type, except that boolean, byte, short, char and
+    # real give int and float (q's table); chars divide by their codes
     ax, ay = abs(tx), abs(ty)
-    if ax not in _RANK or ay not in _RANK:
+    if ax not in _DIV_TYPE or ay not in _DIV_TYPE:
         raise KError("type")
+    rt = _DIV_TYPE[ax]
+    both_atoms = tx < 0 and ty < 0
     if ax in V.FLOATS or ay in V.FLOATS:
-        r = np.floor(np.true_divide(to_type(x, ax, 9), to_type(y, ay, 9)))
-        return _floor(_wrap(r, 9, tx < 0 and ty < 0))
-    rt = 7 if ax == 7 else 6
+        with np.errstate(all="ignore"):
+            r = np.floor(np.true_divide(to_type(x, ax, 9), to_type(y, ay, 9)))
+        if rt == 9:
+            return _wrap(r, 9, both_atoms)
+        res = _floor(_wrap(r, 9, both_atoms))
+        return to_type(res, 7, rt) if rt != 7 else res
     xa, ya = to_type(x, ax, 7), to_type(y, ay, 7)
     with np.errstate(all="ignore"):
         r = np.floor_divide(xa, np.where(np.asarray(ya) == 0, 1, ya))
         r = np.where(np.asarray(ya) == 0, V.NULL_INT[7], r)
-    res = _wrap(r, 7, tx < 0 and ty < 0)
+    res = _wrap(r, 7, both_atoms)
     return to_type(res, 7, rt) if rt != 7 else res
 
 

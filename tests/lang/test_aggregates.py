@@ -5,6 +5,8 @@ min 0W for integers, -0w / 0w for max/min of floats, 0n for avg."""
 
 import math
 
+import pytest
+
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
@@ -51,3 +53,22 @@ def test_float_aggregates(xs):
         assert math.isclose(a, math.fsum(vals) / len(vals), rel_tol=1e-9, abs_tol=1e-6)
     else:
         assert math.isnan(a)
+
+
+@pytest.mark.parametrize("src,out", [
+    # all/any over a list of lists work item-wise (q: and/or over the items)
+    ("all (101b;111b)", "101b"),
+    ("any (100b;000b)", "100b"),
+    ("all (1;101b)", "101b"),
+    ("all (1 2;1 2 3)", "'length"),
+    ("all 1 2 0", "0b"),
+    ("any ()", "0b"),
+    ("any `a", "'type"),
+    # avg: numeric atoms in a general list as a vector (nulls skipped);
+    # a list of lists item-wise with nulls kept (KX avg.md)
+    ("avg (1;0n;2)", "1.5"),
+    ("avg (1;0N;2.5)", "1.75"),
+    ("avg (1 2;0N 4)", "0n 3"),
+])
+def test_q_details(src, out):
+    assert Q.console(src).split("\n")[0] == out

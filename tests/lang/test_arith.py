@@ -28,3 +28,24 @@ import pytest
 ])
 def test_console(q, src, out):
     assert q.console(src).split("\n")[0] == out
+
+
+@pytest.mark.parametrize("src,out", [
+    # div keeps x's type, but boolean, byte, short, char give int and real
+    # gives float (KX div.md's table); chars divide by their codes
+    ("7 div 3", "2"),
+    ("7 div 2 3 4", "3 2 1"),
+    ("-7 7 div/:\\:-2.5 -2 2 2.5", "2  3  -4 -3"),
+    ("7f div 2", "3f"),
+    ("7e div 2", "3f"),
+    ("6i div 4", "1i"),
+    ("7h div 3", "2i"),
+    ("0x80 div 16", "8i"),
+    ("\"\\023\" div 8", "2i"),
+    ("7 div 2.5", "2"),
+    ("1b div 1", "1i"),
+    ("(10;20 30)div(3 4; -5)", "3  2"),
+    ("`a div 2", "'type"),
+])
+def test_div_types(q, src, out):
+    assert q.console(src).split("\n")[0] == out

@@ -59,3 +59,23 @@ def test_error_frame_in_lambda(q):
     q.console("g:{a:x*2;a+y}")
     q.console("f:{g[x;2#y]}")
     assert q.console('f[3;"hello"]') == "'type\n  [2]  g:{a:x*2;a+y}\n                 ^"
+
+
+@pytest.mark.parametrize("src,call,out", [
+    # a chain ending in :: is a composition of its functions (funq's idiom)
+    ("f:sum abs::", "f -1 2", "3"),
+    ("f:sum (<>)::", "f[1 2 3;1 0 3]", "1i"),
+    ("f:first where 1<count each group::", "f 1 2 2 3 3", "2"),
+    ("f:group::", "f `a`b`a", "a| 0 2"),
+    ("f:(sum abs::) each", "f (1 -2;-3 4)", "3 7"),
+])
+def test_composition_ending_in_dcolon(q, src, call, out):
+    assert q.console(src) == ""
+    assert q.console(call).split("\n")[0] == out
+
+
+def test_one_atom_general_list_shows_its_comma(q):
+    # a ktorch pointer is a general list holding one long: the console shows ,n
+    assert q.console("1#(1;`a)") == ",1"
+    assert q.console("enlist til 3") == "0 1 2"          # one list item: its lines
+    assert q.console("enlist {x}[]") == "::"

@@ -39,3 +39,23 @@ import pytest
 ])
 def test_console(q, src, out):
     assert q.console(src).split("\n")[0] == out
+
+
+@pytest.mark.parametrize("src,out", [
+    # null of the generic null and of functions (KX null.md; ktorch's examples test null(::))
+    ("null(::)", "1b"),
+    ("null (1;::;0N;`)", "0111b"),
+    ("null {x}", "0b"),
+    # an atom and a dictionary do not join (q: 'type); lists and dicts still do
+    ("(`a`b!1 2),3", "'type"),
+    ("3,`a`b!1 2", "'type"),
+    ("(`a`b!1 2),`c`d!3 4", "a| 1"),
+    # drop: a symbol atom does not drop a column (KX drop.md); a vector does
+    ("`a _ ([]a:1 2;b:3 4)", "'type"),
+    ("([]a:1 2;b:3 4) _ `a", "'type"),
+    ("`a`b _ ([]a:1 2;b:3 4;c:5 6)", "c"),
+    ("`a _ `a`b`c!1 2 3", "b| 2"),
+    ("(100 200!`a`b) _ 1", "100| a"),
+])
+def test_q_details(q, src, out):
+    assert q.console(src).split("\n")[0] == out
