@@ -48,4 +48,4 @@ def test_console(q, src, out):
     ("`a div 2", "'type"),
 ])
 def test_div_types(q, src, out):
-    assert q.console(src).split("\n")[0] == out
+    assert q.console(src).split("\n")[0].rstrip() == out
