@@ -14,12 +14,13 @@ from .values import KDict, KTable
 
 
 class Settings:
-    __slots__ = ("rows", "cols", "precision")
+    __slots__ = ("rows", "cols", "precision", "gc")
 
-    def __init__(self, rows=25, cols=80, precision=7):
+    def __init__(self, rows=25, cols=80, precision=7, gc=0):
         self.rows = rows
         self.cols = cols
         self.precision = precision
+        self.gc = gc          # \g: q's garbage-collection mode (0 deferred)
 
 
 DEFAULT = Settings()

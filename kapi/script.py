@@ -57,9 +57,10 @@ def run_script_text(interp, text, path="", echo=True):
     for lineno, src in chunks(text):
         try:
             if src.startswith("\\"):
-                v = interp.system_command(src[1:])
-                continue
-            v, quiet = interp.run(src, (path, lineno) if path else None)
+                # a command's value prints, as q prints \t's time from a script
+                v, quiet = interp.system_command(src[1:]), False
+            else:
+                v, quiet = interp.run(src, (path, lineno) if path else None)
         except KError as e:
             if e.frame is not None and not getattr(e, "_scripted", False):
                 e.frame = "%s:%d: %s" % (path, lineno, e.frame) if e.depth == 0 else e.frame

@@ -1,4 +1,4 @@
-"""System commands: \\l \\t \\ts \\c \\P \\S \\\\ (and `system`)."""
+"""System commands: \\l \\t \\ts \\c \\P \\S \\g \\cd \\\\ (and `system`)."""
 
 import os
 import time
@@ -44,6 +44,15 @@ def system_command(interp, cmd):
         if p < 0:
             raise KError("domain")
         interp.settings.precision = min(p, 17)
+        return None
+    if name == "g":
+        # garbage-collection mode (0 deferred, 1 immediate): Python collects
+        # as it goes, so the mode is kept only to answer as q does
+        if not rest:
+            return np.int32(interp.settings.gc)
+        if rest not in ("0", "1"):
+            raise KError("domain")
+        interp.settings.gc = int(rest)
         return None
     if name == "S":
         if rest:

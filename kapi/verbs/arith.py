@@ -353,6 +353,40 @@ def mmu(x, y):
     return _from_matrix(r)
 
 
+@keyword("inv")
+def inv(x):
+    """inv x  the inverse of a non-singular float matrix (nulls where it is singular)."""
+    a = _square(x)
+    try:
+        return _from_matrix(np.linalg.inv(a))
+    except np.linalg.LinAlgError:
+        return _from_matrix(np.full(a.shape, np.nan))
+
+
+@keyword("lsq", 2, infix=True)
+def lsq(x, y):
+    """x lsq y  least squares: the a that minimises the squares of x - a mmu y
+    (x and y float matrices with as many columns; the rows of y independent)."""
+    a, b = _to_matrix(x), _to_matrix(y)
+    vector = a.ndim == 1
+    a = a.reshape(1, -1) if vector else a
+    if b.ndim != 2 or a.ndim != 2 or a.shape[1] != b.shape[1]:
+        raise KError("length")
+    # the normal equations (b b') a' = b x', as q solves them
+    try:
+        r = np.linalg.solve(b @ b.T, b @ a.T).T
+    except np.linalg.LinAlgError:
+        r = np.full((a.shape[0], b.shape[0]), np.nan)
+    return _from_matrix(r[0] if vector else r)
+
+
+def _square(x):
+    a = _to_matrix(x)
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise KError("length")
+    return a
+
+
 def _to_matrix(x):
     if V.is_list(x) and type(x) is list:
         return np.array([_floats(r) for r in x])

@@ -49,3 +49,19 @@ def test_console(q, src, out):
 ])
 def test_div_types(q, src, out):
     assert q.console(src).split("\n")[0].rstrip() == out
+
+
+def test_inv_and_lsq_against_numpy(q):
+    import numpy as np
+    rng = np.random.default_rng(7)
+    a = rng.normal(size=(4, 4))
+    x = rng.normal(size=(3, 6))
+    y = rng.normal(size=(4, 6))
+    q["a"], q["x"], q["y"] = a, x, y
+    np.testing.assert_allclose(np.array(q("inv a")), np.linalg.inv(a), rtol=1e-10)
+    want = np.linalg.lstsq(y.T, x.T, rcond=None)[0].T          # min |x - w y|
+    np.testing.assert_allclose(np.array(q("x lsq y")), want, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(np.array(q("x[0] lsq y")), want[0], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(np.array(q("x$flip y")), x @ y.T, rtol=1e-12)
+    assert q.console("inv 1 2 3f").startswith("'length")
+    assert q.console("x lsq 2 2#1f").startswith("'length")
