@@ -42,7 +42,7 @@ def _has_null(a, nul):
 def _arith(npop, name):
     def fn(x, y, tx, ty):
         ax, ay = abs(tx), abs(ty)
-        if ax == 10 and ay in (8, 9) or ay == 10 and ax in (8, 9):
+        if ax == 10 and ay == 9 or ay == 10 and ax == 9:     # char and float only (q)
             pass
         else:
             _numeric(tx)

@@ -65,3 +65,15 @@ def test_inv_and_lsq_against_numpy(q):
     np.testing.assert_allclose(np.array(q("x$flip y")), x @ y.T, rtol=1e-12)
     assert q.console("inv 1 2 3f").startswith("'length")
     assert q.console("x lsq 2 2#1f").startswith("'length")
+
+
+@pytest.mark.parametrize("src,out", [
+    # chars take part in arithmetic only with floats (KX add.md's table)
+    ('"a"+1f', "98f"),
+    ('"ab"-1f', "96 97f"),
+    ('"a"+1', "'type"),
+    ('"a"+1e', "'type"),
+    ('1e*"a"', "'type"),
+])
+def test_char_arithmetic_types(q, src, out):
+    assert q.console(src).split("\n")[0] == out
