@@ -27,28 +27,33 @@ def main(argv=None):
     from .embed import Interpreter
     q = dist.console(Interpreter())     # under torchrun: rank 0 writes the console
     if ns.file:
-        from . import values as V
         from .errors import KError, KExit
         from .script import load_script
+        from .dotz import set_command_line
         q.args = list(ns.args)
-        q.globals[".z.x"] = [V.string(a) for a in ns.args] if ns.args else []
-        q.globals[".z.f"] = ns.file
+        set_command_line(q, ns.file, ns.args)
         try:
             load_script(q, ns.file)
         except KError as e:
             print(dist.tag(e.block()), file=sys.stderr)
             if not ns.interactive:
-                return 1
+                return _exit(q, 1)
         except KExit as e:
-            return e.code
+            return _exit(q, e.code)
         except KeyboardInterrupt:       # Ctrl-C: q's 'stop, never a traceback
             print(dist.tag("'stop"), file=sys.stderr)
             if not ns.interactive:
-                return 1
+                return _exit(q, 1)
         if not ns.interactive:
-            return 0
+            return _exit(q, 0)
     from .repl_entry import run_repl
-    return run_repl(q)
+    return _exit(q, run_repl(q))
+
+
+def _exit(q, code):
+    """The exit status, after .z.exit (if assigned) has seen it."""
+    q.exit_hook(code)
+    return code
 
 
 if __name__ == "__main__":

@@ -39,15 +39,21 @@ class Scope:
 class Ctx:
     """What a closure needs to know about where it was compiled."""
 
-    __slots__ = ("interp", "frame", "shift", "scope", "sql", "origin")
+    __slots__ = ("interp", "frame", "shift", "scope", "sql", "origin", "cname", "space", "selfcell")
 
-    def __init__(self, interp, frame, shift=0, scope=None, sql=False, origin=None):
+    def __init__(self, interp, frame, shift=0, scope=None, sql=False, origin=None, cname="",
+                 selfcell=None):
         self.interp = interp
         self.frame = frame      # the source text shown in an error's frame line
         self.shift = shift      # offset of this text's positions inside frame
         self.scope = scope
         self.sql = sql
         self.origin = origin    # (file, first line, statement text) of script code
+        # the context the code is compiled in ("" the root, "ut" for \d .ut):
+        # its unqualified globals live in ``space``
+        self.cname = cname
+        self.space = interp.ws.context(cname) if cname else interp.globals
+        self.selfcell = selfcell    # [the lambda being compiled] for .z.s
 
 
 def _locate(e, ctx, pos):
@@ -328,6 +334,8 @@ def compile_name(name, ctx, pos):
 
 
 def _plain_name(name, ctx, pos, scope, interp):
+    if "." in name:
+        return _dotted_name(name, ctx, pos, scope, interp)
     if scope is not None and name in scope.slots:
         i = scope.slots[name]
 
@@ -337,7 +345,7 @@ def _plain_name(name, ctx, pos, scope, interp):
                 raise KError(name, ctx.frame, pos + ctx.shift, interp.depth)
             return v
         return local
-    g = interp.globals
+    g = ctx.space
     builtins = interp.builtins
 
     def glob(env):
@@ -349,6 +357,72 @@ def _plain_name(name, ctx, pos, scope, interp):
                 raise KError(name, ctx.frame, pos + ctx.shift, interp.depth) from None
             return v
     return glob
+
+
+def _dotted_name(name, ctx, pos, scope, interp):
+    """A name with dots: ``.ns.x`` (absolute) or ``d.k`` (relative: ``d`` is
+    a name of the context or a local).  Resolved once here into the
+    namespace to look in and the parts to walk; past the namespaces a part
+    is field access on the value (kapi.namespace.field)."""
+    from .namespace import Namespace, as_dict, field
+
+    def err():
+        return KError(name, ctx.frame, pos + ctx.shift, interp.depth)
+
+    if name == ".z.s" and ctx.selfcell is not None:
+        cell = ctx.selfcell
+        return lambda env: cell[0]
+    if name.startswith("."):
+        parts = name[1:].split(".")
+        if not all(parts):
+            raise KError("parse", ctx.frame, pos + ctx.shift)
+        spaces = interp.ws.spaces
+        top, rest = parts[0], parts[1:]
+        if not rest:
+            def space_value(env):
+                ns = spaces.get(top)
+                if ns is None:
+                    raise err()
+                return as_dict(ns)
+            return space_value
+        k0, more = rest[0], rest[1:]
+
+        def base(env):
+            ns = spaces.get(top)
+            if ns is not None:
+                try:
+                    return ns[k0]
+                except KeyError:
+                    pass
+            raise err()
+    else:
+        parts = name.split(".")
+        if not all(parts):
+            raise KError("parse", ctx.frame, pos + ctx.shift)
+        base = _plain_name(parts[0], ctx, pos, scope, interp)
+        more = parts[1:]
+    if not more:
+        def dotted1(env):
+            v = base(env)
+            return as_dict(v) if isinstance(v, Namespace) else v
+        return dotted1
+
+    def dotted(env):
+        v = base(env)
+        for p in more:
+            if isinstance(v, Namespace):
+                try:
+                    v = v[p]
+                except KeyError:
+                    raise err() from None
+            else:
+                try:
+                    v = field(v, p)
+                except KError as e:
+                    _locate(e, ctx, pos)
+                    raise
+        return as_dict(v) if isinstance(v, Namespace) else v
+    return dotted
 
 
 def compile_paren(prim, ctx):
@@ -512,7 +586,8 @@ def _scan_lambda(body):
                 nm = prim[1]
                 if not in_sql and nm in ("x", "y", "z"):
                     implicit = max(implicit, "xyz".index(nm) + 1)
-                if k + 1 < len(terms) and terms[k + 1][1][0] in ("colon", "verbassign") and not in_sql:
+                if k + 1 < len(terms) and terms[k + 1][1][0] in ("colon", "verbassign") and not in_sql \
+                        and "." not in nm:
                     if nm not in assigned:
                         assigned.append(nm)
             elif kind in ("paren", "cond", "block"):
@@ -552,12 +627,16 @@ def compile_lambda(prim, ctx, prefix=None):
     if origin is not None:      # defined in a script: its frame names file and line
         path, line, stmt = origin
         frame = "%s:%d: %s" % (path, line + stmt.count("\n", 0, pos), frame)
-    lctx = Ctx(interp, frame, shift=len(frame) - len(text) - pos, scope=scope, origin=origin)
+    cell = []       # the lambda itself, for .z.s in its body
+    lctx = Ctx(interp, frame, shift=len(frame) - len(text) - pos, scope=scope, origin=origin,
+               cname=ctx.cname, selfcell=cell)
     bodyf = compile_lambda_body(body, lctx)
     nslots = len(names)
     lam = Lambda(rank, nslots, bodyf, text, interp)
+    cell.append(lam)
     lam.params = list(params)
     lam.locals = [n for n in names if n not in params]
+    lam.context = ctx.cname
     if rank == 0:
         lam.rank = 0
     return lambda env: lam
@@ -867,7 +946,9 @@ def _assign(target, op, right, ctx):
             raise KError("nyi", ctx.frame, pos + ctx.shift)
     else:
         fn = None
-    if scope is not None and name in scope.slots and not (glob and name not in scope.slots):
+    if "." in name:
+        get, put = _dotted_target(name, ctx, scope, interp)
+    elif scope is not None and name in scope.slots and not (glob and name not in scope.slots):
         slot = scope.slots[name]
 
         def get(env):
@@ -879,7 +960,7 @@ def _assign(target, op, right, ctx):
         def put(env, v):
             env[slot] = v
     else:
-        g = interp.globals
+        g = ctx.space
 
         def get(env):
             try:
@@ -928,6 +1009,41 @@ def _assign(target, op, right, ctx):
         put(env, nv)
         return v
     return iassign
+
+
+def _dotted_target(name, ctx, scope, interp):
+    """get/put of an assignment to a dotted name: ``.ns.x:`` (a global of
+    namespace .ns), ``d.k:`` (amends the dictionary d of the context, or a
+    local d, at `k)."""
+    ws = interp.ws
+    cname = ctx.cname
+    amend_depth = interp.ops.amend_depth
+    parts = name.split(".")
+    if not name.startswith(".") and scope is not None and parts[0] in scope.slots:
+        slot = scope.slots[parts[0]]
+        from .namespace import field
+
+        def get(env):
+            v = env[slot]
+            if v is V_UNSET:
+                raise KError(parts[0])
+            for p in parts[1:]:
+                v = field(v, p)
+            return v
+
+        def put(env, v):
+            cur = env[slot]
+            if cur is V_UNSET:
+                raise KError(parts[0])
+            env[slot] = amend_depth(cur, parts[1:], None, v)
+        return get, put
+
+    def get(env):
+        return ws.lookup(name, cname)
+
+    def put(env, v):
+        ws.assign(name, v, amend_depth, cname)
+    return get, put
 
 
 def _check_join_type(cur, new):

@@ -390,9 +390,10 @@ def object_of(interp, x):
     stale pointer and TypeError for anything else."""
     from .api.registry import is_ptr, registry
     if isinstance(x, str):
-        if str(x) not in interp.globals:
-            raise KeyError(str(x))
-        x = interp.globals[str(x)]
+        try:
+            x = interp.lookup(str(x))
+        except KError:
+            raise KeyError(str(x)) from None
     if isinstance(x, Pointer):
         x = [np.int64(x.id)]
     elif isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)):
@@ -555,27 +556,52 @@ class Interpreter(_interp.Interpreter):
         objects for api-pointers...; see :mod:`kapi.embed`)."""
         return self.to_py(self.eval(src))
 
+    def _global(self, name):
+        """The k value of global ``name`` (``x`` in the root, ``.ns.x`` in a
+        namespace); KeyError if undefined."""
+        if isinstance(name, str) and "." in name:
+            try:
+                return self.lookup(name)
+            except KError:
+                raise KeyError(name) from None
+        return self.globals[name]
+
     def __getitem__(self, name):
-        """``q["x"]``: the Python view of global ``x`` (KeyError if undefined)."""
-        return self.to_py(self.globals[name])
+        """``q["x"]``: the Python view of global ``x`` (``q[".ns.x"]`` in a
+        namespace; KeyError if undefined)."""
+        return self.to_py(self._global(name))
 
     def __setitem__(self, name, value):
-        """``q["x"] = value``: set global ``x`` to the k value of ``value``
-        (torch objects become api-pointers, callables q functions)."""
+        """``q["x"] = value``: set global ``x`` (or ``.ns.x``) to the k value of
+        ``value`` (torch objects become api-pointers, callables q functions)."""
         if not isinstance(name, str) or not name:
             raise TypeError("kapi: a global's name is a non-empty str")
-        self.globals[str(name)] = self.to_k(value)
+        if "." in name:
+            self.assign(name, self.to_k(value))
+        else:
+            self.globals[str(name)] = self.to_k(value)
 
     def __delitem__(self, name):
-        del self.globals[name]
+        if isinstance(name, str) and "." in name:
+            self._global(name)
+            self.ws.delete(name, "")
+        else:
+            del self.globals[name]
 
     def __contains__(self, name):
-        return name in self.globals
+        try:
+            self._global(name)
+        except KeyError:
+            return False
+        return True
 
     def get(self, name, default=None):
         """The Python view of global ``name``, or ``default``."""
-        v = self.globals.get(name, _MISSING)
-        return default if v is _MISSING else self.to_py(v)
+        try:
+            v = self._global(name)
+        except KeyError:
+            return default
+        return self.to_py(v)
 
     def to_k(self, value):
         """The k value of a Python value (see :func:`to_k`)."""

@@ -123,7 +123,8 @@ class Lambda(KFunc):
     """A q lambda ``{...}``: compiled body, parameter count and source text."""
 
     qtype = 100
-    __slots__ = ("rank", "nslots", "body", "source", "interp", "frame", "shift", "params", "locals")
+    __slots__ = ("rank", "nslots", "body", "source", "interp", "frame", "shift", "params", "locals",
+                 "context")
 
     def __init__(self, rank, nslots, body, source, interp):
         self.rank = rank
@@ -131,6 +132,7 @@ class Lambda(KFunc):
         self.body = body
         self.source = source
         self.interp = interp
+        self.context = ""       # the namespace it was defined in (\d), "" the root
 
     def s1(self, prec=7):
         return self.source
@@ -243,12 +245,7 @@ def _deref(name, interp):
     (`f@x, `cls@\\:o); with no interpreter there are no globals."""
     if interp is None:
         raise KError(name)
-    v = interp.globals.get(name)
-    if v is None:
-        v = interp.keywords.get(name) or interp.builtins.get(name)
-    if v is None:
-        raise KError(name)
-    return v
+    return interp.resolve(name, glyphs=False)
 
 
 def _handle(f):

@@ -16,6 +16,7 @@ from .display import Settings, show, show_lines
 from .caps import Caps
 from .errors import KError, KExit
 from .funcs import Builtin, Prim, _Return
+from .namespace import Workspace
 
 
 # The recursion limit is the process's: it is raised while any interpreter
@@ -86,7 +87,8 @@ class Interpreter:
         self.caps = Caps([] if not sandbox and all(allowed.values()) else
                          [c for c, ok in allowed.items() if sandbox or not ok])
         self.sandbox = bool(sandbox)
-        self.globals = {}
+        self.globals = {}               # the root namespace
+        self.ws = Workspace(self.globals)   # every namespace, and the current context (\\d)
         self.builtins = {}
         self.depth = 0
         self.compile_sql = compile_sql   # the compiler's qSQL part (kapi.qsql)
@@ -118,6 +120,10 @@ class Interpreter:
             b.interp = self
         from .api import install
         install(self)
+        from .dotq import install as install_q
+        from .dotz import install as install_z
+        install_q(self)
+        install_z(self)
 
     @property
     def allow_files(self):
@@ -129,14 +135,16 @@ class Interpreter:
 
     # ------------------------------------------------------------------
     def _compile(self, src, origin=None):
-        key = src if origin is None else (src, origin[0], origin[1])
+        cname = self.ws.current    # unqualified names resolve in the current context
+        key = src if origin is None and not cname else (src, cname, origin)
         code = self._cache.get(key)
         if code is not None:
             self._cache.move_to_end(key)
             return code
         from .parse import parse
         exprs = parse(src)
-        ctx = Ctx(self, src, origin=None if origin is None else (origin[0], origin[1], src))
+        ctx = Ctx(self, src, origin=None if origin is None else (origin[0], origin[1], src),
+                  cname=cname)
         fn = compile_seq(exprs, ctx)
         last = exprs[-1]
         quiet = (not last[1]) or _is_assignment(last)
@@ -226,12 +234,15 @@ class Interpreter:
 
     def console(self, src):
         """Exactly what the q) console prints for one input; never raises
-        (except KExit for ``\\\\`` / ``exit``)."""
+        (except KExit for ``\\\\`` / ``exit``).  A function assigned to
+        ``.z.pi`` handles the input instead (it gets the line as a string;
+        a string it returns is printed as it is)."""
         buf = io.StringIO()
         old = self.out
         self.out = buf
         try:
-            text = self.execute(src)
+            pi = self.ws.spaces["z"].get("pi")
+            text = self.execute(src) if pi is None else self._input_hook(pi, src)
         except KError as e:
             text = e.block()
         except KExit:
@@ -249,14 +260,56 @@ class Interpreter:
             return printed + text
         return printed.rstrip("\n") if not text else text if not printed else printed + text
 
-    def resolve(self, name):
+    def _input_hook(self, pi, src):
+        v = self.apply(pi, [V.string(src.rstrip("\n") + "\n")])
+        if V.qtype(v) == 10:
+            return V.pystr(v).rstrip("\n")
+        return "" if v is None else show(v, self.settings)
+
+    def exit_hook(self, code=0):
+        """Run ``.z.exit`` (if assigned) with the exit code, as q does just
+        before the process ends; its errors are reported, never raised."""
+        f = self.ws.spaces["z"].get("exit")
+        if f is None:
+            return
+        try:
+            self.apply(f, [np.int64(code)])
+        except KError as e:
+            self.err.write(e.block() + "\n")
+        except KExit:
+            pass
+
+    def resolve(self, name, glyphs=True):
         """The k value a name denotes in q code: a global, a q keyword, a
-        k-api verb or an operator glyph (``"+"``); KError if none."""
-        for d in (self.globals, self.keywords, self.builtins, self.prims):
+        k-api verb or (``glyphs``) an operator glyph (``"+"``); KError if none."""
+        if "." in name and len(name) > 1:
+            return self.lookup(name)
+        for d in (self.ws.context(), self.keywords, self.builtins, self.prims if glyphs else {}):
             v = d.get(name)
             if v is not None:
                 return v
         raise KError(name)
+
+    # ------------------------------------------------------------------
+    # global names, in any namespace (kapi.namespace)
+
+    def lookup(self, name):
+        """The value of the global ``name`` as q code sees it: ``x`` in the
+        current context, ``.ns.x`` absolute, ``.`` the root dictionary;
+        ``'name`` if it is not defined."""
+        return self.ws.lookup(name)
+
+    def assign(self, name, value):
+        """Assign the global ``name`` (``x`` in the current context, ``.ns.x``
+        absolute, ``d.k`` amends the dictionary ``d``)."""
+        if name in self.reserved:
+            raise KError("assign")
+        self.ws.assign(name, value, self.ops.amend_depth)
+
+    @property
+    def context(self):
+        """The current context: ``"."`` (the root) or ``".ns"`` (``\\d``)."""
+        return self.ws.context_name()
 
     # ------------------------------------------------------------------
     # what verbs bound to this interpreter (kapi.verbs.takes_interp) use

@@ -99,7 +99,8 @@ def compile_sql(prim, ctx):
     interp = ctx.interp
     keywords = interp.keywords
     from_f = compile_expr(frm, ctx)
-    sctx = Ctx(interp, ctx.frame, ctx.shift, ctx.scope, sql=True, origin=ctx.origin)
+    sctx = Ctx(interp, ctx.frame, ctx.shift, ctx.scope, sql=True, origin=ctx.origin, cname=ctx.cname,
+               selfcell=ctx.selfcell)
     cols = [e for e in cols if e[1]] if cols else []
     limit = None
     distinct = False
@@ -222,10 +223,7 @@ class _Query:
         name = None
         if qtype(v) == -V.S:
             name = v
-            try:
-                v = self.interp.globals[name]
-            except KeyError:
-                raise KError(name) from None
+            v = self.interp.lookup(name)
         src = _Source(v)
         stack = self.interp.sqlstack
         stack.append(None)
@@ -238,7 +236,7 @@ class _Query:
         finally:
             del stack[depth - 1:]
         if name is not None and self.kind in ("update", "delete"):
-            self.interp.globals[name] = r
+            self.interp.assign(name, r)
             return name
         return r
 

@@ -50,7 +50,12 @@ def load_script(interp, path, echo=True):
         text = read_regular(path).decode("utf-8")
     except UnicodeDecodeError:
         raise KError(path + ": not UTF-8 text") from None
-    run_script_text(interp, text, path, echo)
+    ws = interp.ws
+    saved = ws.current      # a script's \\d lasts until its end, as in q
+    try:
+        run_script_text(interp, text, path, echo)
+    finally:
+        ws.current = saved
 
 
 def run_script_text(interp, text, path="", echo=True):

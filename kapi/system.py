@@ -1,4 +1,4 @@
-"""System commands: \\l \\t \\ts \\c \\P \\S \\g \\cd \\\\ (and `system`)."""
+"""System commands: \\l \\t \\ts \\c \\P \\S \\g \\cd \\d \\v \\f \\a \\x \\w \\\\ (and `system`)."""
 
 import os
 import time
@@ -65,6 +65,20 @@ def system_command(interp, cmd):
         from .script import load_script
         load_script(interp, rest)
         return None
+    if name == "d":
+        if not rest:
+            return interp.ws.context_name()
+        interp.ws.set_context(rest)
+        return None
+    if name in ("v", "f", "a"):
+        return _names(interp, name, rest)
+    if name == "x":
+        if rest:
+            interp.ws.delete(rest)
+        return None
+    if name == "w" and not rest:
+        from .dotq import workspace
+        return workspace()
     if name == "cd":
         interp.caps.require("files")
         if rest:
@@ -75,6 +89,26 @@ def system_command(interp, cmd):
             return None
         return V.string(os.getcwd())
     raise KError("nyi: system command \\" + name)
+
+
+def _names(interp, kind, ns):
+    """\\v \\f \\a [ns]: sorted names of variables, functions or tables in
+    namespace ns (default the current context)."""
+    from .namespace import Namespace, names_of
+    ws = interp.ws
+    if not ns:
+        d = ws.context()
+    elif ns == ".":
+        d = ws.root
+    else:
+        if not ns.startswith("."):
+            raise KError("type")
+        d = ws.spaces.get(ns[1:].split(".")[0])
+        for p in ns[1:].split(".")[1:]:
+            d = d.get(p) if isinstance(d, Namespace) else None
+        if not isinstance(d, Namespace):
+            raise KError(ns)
+    return names_of(d, kind)
 
 
 def _progress(interp, n):

@@ -22,21 +22,25 @@ def value(interp, x):
         it = interp
         return it.eval(V.pystr(x))
     if t == -11:
-        it = interp
-        try:
-            return it.globals[x]
-        except KeyError:
-            raise KError(x) from None
+        return interp.lookup(x)     # in the current context, or .ns.x (kapi.namespace)
+    if t == 11 and len(x):
+        from ..funcs import call
+        f = str(x[0])
+        f = interp.lookup(f) if "." in f else f     # `.`b: b of the root
+        return call(f, [str(s) for s in x[1:]], interp)
     if t == 0 and x and isinstance(x[0], KFunc):
         from ..funcs import call
         return call(x[0], list(x[1:]))
     if t == 0 and x and qtype(x[0]) == -11:
         from ..funcs import call
-        return call(value(interp, x[0]), list(x[1:]))
+        return call(x[0], list(x[1:]), interp)     # the function the symbol names
+    if t == 0 and x and qtype(x[0]) == 10:
+        from ..funcs import call
+        return call(value(interp, x[0]), list(x[1:]), interp)
     if t == 100:
-        # (bytecode;parameters;locals;globals;source), as q shows a lambda's parts
+        # (bytecode;parameters;locals;(namespace;globals);source), as q shows a lambda's parts
         return [np.zeros(1, dtype=np.uint8), V.syms(x.params), V.syms(x.locals),
-                V.syms([""]), V.string(x.source)]
+                V.syms([x.context]), V.string(x.source)]
     if t == 104:
         args = list(x.args)
         while args and args[-1] is ELIDED_:
@@ -150,11 +154,8 @@ def _amend_global(interp, name, path, f, y, unary):
         raise KError("nyi")
     if name in it.reserved:
         raise KError("assign")
-    try:
-        cur = it.globals[name]
-    except KeyError:
-        raise KError(name) from None
-    it.globals[name] = amend_depth(cur, path, f, y, unary)
+    cur = it.lookup(name)
+    it.assign(name, amend_depth(cur, path, f, y, unary))
     return name
 
 

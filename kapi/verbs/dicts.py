@@ -95,6 +95,19 @@ def key(interp, x):
     if t > 0 and t < 20:
         return V.NAMES[t]
     if t == -11:
-        v = interp.globals.get(x)
-        return key(interp, v) if v is not None else x
+        return _key_name(interp, x)
     raise KError("type")
+
+
+def _key_name(interp, x):
+    """key `name: ` lists the namespaces, `. the root's names, `.ns the
+    namespace's (` first); a global's key is its value's; else x itself."""
+    if x == "":
+        return V.syms(interp.ws.listed())
+    if x == ".":
+        return V.syms(list(interp.ws.root))
+    try:
+        v = interp.lookup(x)
+    except KError:
+        return x
+    return key(interp, v) if v is not None else x

@@ -54,9 +54,7 @@ def set_(interp, x, y):
         from ..files import write_file
         write_file(file_path(it, x), y)
         return x
-    if x in it.reserved:
-        raise KError("assign")
-    it.globals[x] = y
+    it.assign(x, y)     # in the current context, or .ns.x (kapi.namespace)
     return x
 
 

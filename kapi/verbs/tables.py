@@ -316,10 +316,9 @@ def _append(t, r):
 
 def _resolve(x, interp):
     if qtype(x) == -V.S:
-        g = interp.globals if interp is not None else {}
-        if x not in g:
+        if interp is None:
             raise KError(x)
-        return g[x], True
+        return interp.lookup(x), True
     return x, False
 
 
@@ -348,7 +347,7 @@ def _insert(ip, x, y):
         new = enkey(nk, _append(base, r))
     else:
         new = _append(base, r)
-    ip.globals[x] = new
+    ip.assign(x, new)
     return np.arange(n0, n0 + len(r), dtype=np.int64)
 
 
@@ -358,7 +357,7 @@ def _upsert(ip, x, y):
     t, named = _resolve(x, ip)
     r = upsert_value(t, y)
     if named:
-        ip.globals[x] = r
+        ip.assign(x, r)
         return x
     return r
 
