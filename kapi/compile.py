@@ -8,7 +8,7 @@ terms folded right to left: no precedence, long right scope.
 
 import numpy as np
 
-from . import values as V
+from . import temporal, values as V
 from .errors import KError
 from .iterators import Derived
 from .funcs import (ELIDED, _elided, Builtin, Composition, Lambda, Prim,
@@ -318,6 +318,10 @@ def compile_item(expr, ctx):
 def compile_name(name, ctx, pos):
     scope = ctx.scope
     interp = ctx.interp
+    if "." in name:
+        t = _temporal_name(name, ctx, pos)
+        if t is not None:
+            return t
     if ctx.sql:
         inner = _plain_name(name, ctx, pos, scope, interp)
         sqlstack = interp.sqlstack
@@ -331,6 +335,29 @@ def compile_name(name, ctx, pos):
             return inner(env)
         return sqlname
     return _plain_name(name, ctx, pos, scope, interp)
+
+
+def _temporal_name(name, ctx, pos):
+    """The temporal hooks of dotted names: the clock .z.p .z.d ... (a table
+    the namespace code can adopt) and parts x.year x.mm ... of a temporal value."""
+    if name in temporal.CLOCK:
+        code = name[3]
+        return lambda env: temporal.now(code)
+    base, _, field = name.partition(".")
+    if not base or field not in temporal.PARTS:
+        return None
+    inner = compile_name(base, ctx, pos)
+    g = ctx.interp.globals
+
+    def part(env):
+        if name in g:
+            return g[name]
+        v = inner(env)
+        t = V.qtype(v)
+        if abs(t) not in V.TEMPORAL:
+            raise KError(name, ctx.frame, pos + ctx.shift, ctx.interp.depth)
+        return temporal.part(v, field, t)
+    return part
 
 
 def _plain_name(name, ctx, pos, scope, interp):

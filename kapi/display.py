@@ -8,7 +8,7 @@ console width with ``..`` and long lists at the console height.
 
 import numpy as np
 
-from . import values as V
+from . import temporal, values as V
 from .text import fmt_float, _int_text, s1
 from .values import KDict, KTable
 
@@ -92,6 +92,9 @@ def cell_strs(x, prec):
         return ["" if v == nul else _int_text(v, t) for v in x.tolist()]
     if t in (8, 9):
         return ["" if v != v else fmt_float(v, prec) for v in x.astype(np.float64).tolist()]
+    if 11 < t < 20:
+        isn = temporal.nullmask(x, t)
+        return ["" if n else s for s, n in zip(temporal.strs(x, t, suffix=False), isn.tolist())]
     return [s1(i, prec) for i in V.items(x)]
 
 

@@ -24,15 +24,16 @@ Two tokenizers give the same tokens:
 import re
 
 from .errors import KError
+from .temporal import LEX as _TEMP
 
 # one numeric item of a vector literal (sign handled by the caller)
 _NUM = re.compile(
     r"""(?:0x[0-9a-fA-F]*
+         |%s
          |[01]+b
          |0[NnWw][hijefc]?
          |(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?[hijef]?
-        )(?![0-9A-Za-z.])""", re.X)
-_DATE = re.compile(r"\d{4}\.\d\d\.\d\d")
+        )(?![0-9A-Za-z.])""" % _TEMP, re.X)
 _NAME = re.compile(r"\.?[A-Za-z][A-Za-z0-9_.]*")
 _SYM = re.compile(r"`(?::[A-Za-z0-9_.:/\\-]*|[A-Za-z0-9_.][A-Za-z0-9_.:]*)?")
 GLYPHS = "+-*%&|^=<>~!#_,?$@.:"
@@ -58,8 +59,8 @@ def tokenize(text):
 
 _T = r"(?![0-9A-Za-z.])"                                   # end of a numeric item
 _DEC = r"(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?[hijef]?"
-_PLAIN = r"(?:0[NnWw][hijefc]?|%s)%s" % (_DEC, _T)          # no hex, no boolean
-_ITEM = r"(?:0x[0-9a-fA-F]*|[01]+b|0[NnWw][hijefc]?|%s)%s" % (_DEC, _T)   # = _NUM
+_PLAIN = r"(?:%s|0[NnWw][hijefc]?|%s)%s" % (_TEMP, _DEC, _T)          # no hex, no boolean
+_ITEM = r"(?:0x[0-9a-fA-F]*|%s|[01]+b|0[NnWw][hijefc]?|%s)%s" % (_TEMP, _DEC, _T)   # = _NUM
 # a vector literal: a hex or boolean literal alone, or items separated by blanks
 # (later items may be negative, or hex/boolean: _slow's _number_run)
 _TAIL = r"(?:[ ]+(?:%s|-%s))*" % (_ITEM, _PLAIN)
@@ -71,7 +72,7 @@ _NRUN = r"-%s%s" % (_PLAIN, _TAIL)                          # a negative first i
 _MASTER = re.compile(r"""[ \t\r\n]*(?:
      (\.?[A-Za-z][A-Za-z0-9_.]*)                               # 1 NAME
     |([\[\]();{}])                                            # 2 brackets, SEMI
-    |([012]:(?!:))                                            # 3 0: 1: 2: verbs
+    |([012]:(?!:|\d\d))                                      # 3 0: 1: 2: verbs (not 0:30)
     |(%(run)s)                                                # 4 NUM
     |(%(nrun)s)                                               # 5 negative NUM (or - then NUM)
     |((?:<[=>]|>[=>]|[-+*%%&|^=<>~!\#_,?@.$])(?::(?!:))?)      # 6 VERB, VERBASSIGN
@@ -358,9 +359,6 @@ def _one_number(text, i):
     s = i
     if i < n and text[i] == "-":
         s = i + 1
-    m = _DATE.match(text, s)
-    if m:
-        return i  # temporal literals are not in the subset
     m = _NUM.match(text, s)
     if not m:
         return i

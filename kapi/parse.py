@@ -43,7 +43,7 @@ import re
 
 import numpy as np
 
-from . import values as V
+from . import temporal, values as V
 from .errors import KError
 from .lexer import _fast, _slow_iter
 
@@ -583,6 +583,7 @@ def unescape(s):
 # --------------------------------------------------------------------------
 # numeric literals
 
+_TEMPORAL_ITEM = re.compile(r"-?(?:\d{4}\.\d\d[.m]|\d+[D:]|0[NnWw][pmdznuvt]|\d+p\Z)").match
 _SUFFIX = {"h": V.H, "i": V.I, "j": V.J, "e": V.E, "f": V.F}
 _ITEM = re.compile(r"^(-?)(0[NnWw]|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)([hijef]?)$")
 
@@ -618,8 +619,11 @@ def parse_number(text, src=None, pos=0):
         if len(bits) == 1:
             return np.bool_(bits[0])
         return np.array(bits, dtype=bool)
+    parts = text.split()
+    if any(_TEMPORAL_ITEM(p) for p in parts):
+        return temporal.literal(parts, src, pos)
     try:
-        items = [_item(p) for p in text.split()]
+        items = [_item(p) for p in parts]
     except ValueError:
         raise KError("parse", src, pos) from None
     t = items[-1][0]

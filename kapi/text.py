@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from . import values as V
+from . import temporal, values as V
 from .values import KFunc, KTable
 
 
@@ -63,6 +63,8 @@ def atom_str(x, t, prec):
         return x.decode("latin-1")
     if t == -11:
         return str(x)
+    if -20 < t < -11:
+        return temporal.strs(x, -t, suffix=False)[0]
     return s1(x, prec)
 
 
@@ -125,6 +127,8 @@ def _atom_s1(x, t, prec):
         return '"' + _esc(x) + '"'
     if t == -11:
         return "`" + str(x)
+    if -20 < t < -11:
+        return temporal.atom_s1(x, -t)
     return "?"
 
 
@@ -177,6 +181,8 @@ def _vec_s1(x, t, prec):
         if all(_needs_f(s) for s in strs):
             body += "f"
         return pre + body
+    if 11 < t < 20:
+        return temporal.vec_s1(x, t)
     return "?"
 
 

@@ -15,9 +15,15 @@ char atom              ``bytes`` of length 1 (also ``numpy.bytes_``) -10
 symbol atom            ``str`` (also ``numpy.str_``)                -11
 typed vector           1-d ``numpy.ndarray``; dtype ``bool uint8     1..9
                        int16 int32 int64 float32 float64``
+temporal atom          ``numpy.datetime64`` / ``numpy.timedelta64``  -12..-19
+                       scalar of the type's dtype (below)
 string (char vector)   1-d ``numpy.ndarray`` of dtype ``S1``         10
 symbol vector          1-d ``numpy.ndarray`` of dtype ``object``     11
                        holding ``str``
+timestamp / month /    1-d ``numpy.ndarray`` of dtype                12 13
+date / datetime        ``datetime64[ns] [M] [D] [ms]``               14 15
+timespan / minute /    1-d ``numpy.ndarray`` of dtype                16 17
+second / time          ``timedelta64[ns] [m] [s] [ms]``              18 19
 general list           Python ``list``                               0
 dictionary             :class:`KDict` (keys, values of equal count)  99
 table                  :class:`KTable` (column names, columns)      98
@@ -25,6 +31,11 @@ keyed table            :class:`KDict` whose keys and values are      99
                        tables
 functions              subclasses of :class:`KFunc`                 100..112
 =====================  ===========================================  ======
+
+Temporal values keep numpy's epoch (1970.01.01) in storage; q's epoch is
+2000.01.01 and q's integer view of them (`int$2000.01.02 is 1) is computed by
+:mod:`kapi.temporal` (``to_raw``).  Every temporal null is NaT (int64 min),
+the infinity int64 max, minus infinity its negation.
 
 Values are never mutated in place once they are visible to q code: every
 operation returns a new value (amend copies).  Integer nulls and infinities
@@ -39,11 +50,15 @@ from .errors import KError
 # type codes
 
 B, X, H, I, J, E, F, C, S = 1, 4, 5, 6, 7, 8, 9, 10, 11
+P, M, D, Z, N, U, SEC, T = 12, 13, 14, 15, 16, 17, 18, 19
+TEMPORAL = (P, M, D, Z, N, U, SEC, T)
 
 DTYPE = {
     B: np.dtype(np.bool_), X: np.dtype(np.uint8), H: np.dtype(np.int16),
     I: np.dtype(np.int32), J: np.dtype(np.int64), E: np.dtype(np.float32),
     F: np.dtype(np.float64), C: np.dtype("S1"), S: np.dtype(object),
+    P: np.dtype("M8[ns]"), M: np.dtype("M8[M]"), D: np.dtype("M8[D]"), Z: np.dtype("M8[ms]"),
+    N: np.dtype("m8[ns]"), U: np.dtype("m8[m]"), SEC: np.dtype("m8[s]"), T: np.dtype("m8[ms]"),
 }
 SCALAR = {B: np.bool_, X: np.uint8, H: np.int16, I: np.int32, J: np.int64,
           E: np.float32, F: np.float64}
@@ -51,10 +66,12 @@ _VTYPE = {dt: t for t, dt in DTYPE.items()}
 _ATYPE = {np.bool_: -B, np.uint8: -X, np.int16: -H, np.int32: -I, np.int64: -J,
           np.float32: -E, np.float64: -F, bytes: -C, np.bytes_: -C, str: -S,
           np.str_: -S}
-CHARS = {B: "b", X: "x", H: "h", I: "i", J: "j", E: "e", F: "f", C: "c", S: "s"}
+CHARS = {B: "b", X: "x", H: "h", I: "i", J: "j", E: "e", F: "f", C: "c", S: "s",
+         P: "p", M: "m", D: "d", Z: "z", N: "n", U: "u", SEC: "v", T: "t"}
 TYPE_OF_CHAR = {v: k for k, v in CHARS.items()}
 NAMES = {B: "boolean", X: "byte", H: "short", I: "int", J: "long", E: "real",
-         F: "float", C: "char", S: "symbol"}
+         F: "float", C: "char", S: "symbol", P: "timestamp", M: "month", D: "date",
+         Z: "datetime", N: "timespan", U: "minute", SEC: "second", T: "time"}
 TYPE_OF_NAME = {v: k for k, v in NAMES.items()}
 
 NULL_INT = {H: -32768, I: -2**31, J: -2**63}
@@ -112,6 +129,8 @@ def null_of(t):
         return np.False_
     if t == X:
         return np.uint8(0)
+    if t in TEMPORAL:
+        return np.array([-2**63], dtype=np.int64).view(DTYPE[t])[0]
     return None
 
 
@@ -120,6 +139,8 @@ def inf_of(t):
         return SCALAR[t](INF_INT[t])
     if t in FLOATS:
         return SCALAR[t]("inf")
+    if t in TEMPORAL:
+        return np.array([2**63 - 1], dtype=np.int64).view(DTYPE[t])[0]
     raise KError("type")
 
 

@@ -145,6 +145,23 @@ def rows(quick=False):
     vs_numpy("a+b, 1e6 floats", "a+b", lambda: a + b, "a+b")
     vs_numpy("a*b-a, 1e6 floats", "a*b-a", lambda: a * (b - a), "a*b-a")
 
+    # "D"$ on a million strings against pandas reading a date column of a CSV
+    try:
+        import io
+        import pandas as pd
+    except ImportError:
+        pd = None
+    if pd is not None:
+        q.eval("ds:string 2000.01.01+1000000?10000")
+        csv = ("d\n" + "\n".join(s.tobytes().decode() for s in q.eval("ds"))).encode()
+        code = q._compile('"D"$ds')
+        ts = interleaved([lambda: code.fn(None),
+                          lambda: pd.read_csv(io.BytesIO(csv), parse_dates=["d"], date_format="%Y.%m.%d")],
+                         reps=reps)
+        out.append(Row(SECTION, '"D"$ on 1e6 date strings', "pandas.read_csv %s" % ftime(ts[1]),
+                       ftime(ts[0]), "%.2fx" % (ts[0] / ts[1]), "<= 3x pandas", ts[0] / ts[1] <= 3,
+                       "(pandas parses the column of a 1e6-row CSV)"))
+
     # parsing
     qs, ks = script(250_000 if quick else 1_000_000)
     qbytes = sum(len(s) + 1 for s in qs)

@@ -19,7 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Lowest first. A module belongs to the first layer with a prefix matching it;
 # it may import modules of its own layer or below, never above.
 LAYERS = [
-    ("values", ["kapi.errors", "kapi.values", "kapi.caps"]),
+    ("values", ["kapi.errors", "kapi.values", "kapi.caps", "kapi.temporal"]),
     ("text", ["kapi.text"]),
     ("functions", ["kapi.match", "kapi.tabular", "kapi.funcs", "kapi.iterators", "kapi.files",
                    "kapi.namespace"]),

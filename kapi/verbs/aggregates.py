@@ -62,11 +62,25 @@ def _reduce(op, x, empty):
     return None
 
 
+def _tminmax(x, t, biggest):
+    """max/min of a temporal vector: nulls skipped; -0W/0W when there are none."""
+    a = x.view("i8")
+    a = a[a != V.NJ]
+    if not len(a):
+        return V.inf_of(t) if not biggest else np.array([-V.INF_INT[7]], "i8").view(V.DTYPE[t])[0]
+    return np.array([a.max() if biggest else a.min()], "i8").view(V.DTYPE[t])[0]
+
+
 @keyword("sum")
 @aggregate
 def sum_(x):
     """sum x  total of the items (nulls count as 0)."""
     t = qtype(x)
+    if t in V.TEMPORAL:
+        if t in (V.P, V.M, V.D, V.Z):
+            raise KError("type")
+        a = x.view("i8")
+        return np.array([a[a != V.NJ].sum()], "i8").view(V.DTYPE[t])[0]
     if t in (1, 4, 5, 6, 7):
         if t in (5, 6, 7) and len(x) and x.min() == V.NULL_INT[t]:
             x = x[x != V.NULL_INT[t]]
@@ -109,6 +123,8 @@ def _nulls_as(x, t, v):
 def max_(x):
     """max x  the largest item."""
     t = qtype(x)
+    if t in V.TEMPORAL:
+        return _tminmax(x, t, True)
     if t in (1, 4, 5, 6, 7, 8, 9):
         if len(x):
             # one pass when no null decides the result: an integer null is the
@@ -138,6 +154,8 @@ def max_(x):
 def min_(x):
     """min x  the smallest item."""
     t = qtype(x)
+    if t in V.TEMPORAL:
+        return _tminmax(x, t, False)
     if t in (1, 4, 5, 6, 7, 8, 9):
         if len(x) == 0:
             return V.inf_of(t) if t in (5, 6, 7, 8, 9) else V.null_of(t)
@@ -168,6 +186,12 @@ def avg(x):
         return avg(x.values)
     if t == 98:
         return KDict(V.syms(x.names), V.collapse([avg(c) for c in x.cols]))
+    if t in V.TEMPORAL or -t in V.TEMPORAL:
+        from .. import temporal
+        x = temporal.as_float(x, abs(t))      # the mean of q's values, a float
+        if t < 0:
+            return np.float64(x)
+        t = 9
     if t < 0:
         return to_type(x, -t, 9) if -t in _RANK else _raise()
     if t == 0:

@@ -8,7 +8,7 @@ import operator as _operator
 
 import numpy as np
 
-from .. import values as V
+from .. import temporal, values as V
 from ..errors import KError
 from ..values import qtype
 from .atomic import _RANK, _floats, _wrap, atomic1, atomic2, to_type
@@ -39,9 +39,16 @@ def _has_null(a, nul):
     return a == nul
 
 
+_TEMPORAL = frozenset(V.TEMPORAL)
+
+
 def _arith(npop, name):
     def fn(x, y, tx, ty):
         ax, ay = abs(tx), abs(ty)
+        if ax in _TEMPORAL or ay in _TEMPORAL:
+            if npop is np.multiply:
+                return temporal.multiply(x, y, tx, ty)
+            return temporal.add(x, y, tx, ty, subtract=npop is np.subtract)
         if ax == 10 and ay == 9 or ay == 10 and ax == 9:     # char and float only (q)
             pass
         else:
@@ -92,6 +99,12 @@ mul.__doc__ = "x*y  multiply"
 @atomic2
 def divide(x, y, tx, ty):
     """x%y  divide: always a float (real if both are real)."""
+    if abs(tx) in _TEMPORAL:
+        x, tx = temporal.as_float(x, abs(tx)), (9 if tx > 0 else -9)
+        x = x if tx > 0 else np.float64(x)
+    if abs(ty) in _TEMPORAL:
+        y, ty = temporal.as_float(y, abs(ty)), (9 if ty > 0 else -9)
+        y = y if ty > 0 else np.float64(y)
     if abs(tx) == 10:
         x, tx = _chars(x), (7 if tx > 0 else -7)
     if abs(ty) == 10:
@@ -116,6 +129,9 @@ dyad("%")(divide)
 @monad("-")
 def negate(x):
     """neg x  negate."""
+    t = qtype(x)
+    if abs(t) in (V.N, V.U, V.SEC, V.T):
+        return temporal.multiply(x, np.int64(-1), t, -7)
     return _neg(x)
 
 
@@ -307,6 +323,8 @@ def mod(x, y):
 @atomic2
 def _mod(x, y, tx, ty):
     ax, ay = abs(tx), abs(ty)
+    if ax in _TEMPORAL:
+        return temporal.mod(x, y, tx, ty)
     if ax not in _RANK or ay not in _RANK:
         raise KError("type")
     if ax in V.FLOATS or ay in V.FLOATS:
@@ -404,4 +422,11 @@ def _from_matrix(r):
 @keyword("xbar", 2, infix=True)
 def xbar(x, y):
     """x xbar y  y rounded down to a multiple of x."""
+    if abs(qtype(y)) in _TEMPORAL:
+        return _txbar(x, y)
     return mul(x, div(y, x))
+
+
+@atomic2
+def _txbar(x, y, tx, ty):
+    return temporal.xbar(x, y, tx, ty)

@@ -192,6 +192,8 @@ def _hk(k):
         f = float(k)
         return ("f", "nan" if f != f else f)
     if isinstance(k, np.generic):
+        if k.dtype.kind in "mM":      # temporal: the unit tells the type
+            return (k.dtype.str, int(np.asarray(k).view("i8")))
         return (k.dtype.char, k.item())
     if isinstance(k, (str, bytes)):
         return (type(k).__name__, k)

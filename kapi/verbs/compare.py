@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from .. import values as V
+from .. import temporal, values as V
 from ..errors import KError
 from ..values import KDict, KFunc, KTable, qtype
 from ..match import TOL, _feq, match  # noqa: F401  (match is the engine of ~)
@@ -16,9 +16,21 @@ from .atomic import _RANK, _hk, _wrap, atomic1, atomic2, to_type
 from .registry import dyad, keyword, monad
 
 
+_TEMPORAL = frozenset(V.TEMPORAL)
+_POINTS = frozenset((V.P, V.M, V.D, V.Z))
+_SPANS = frozenset((V.N, V.U, V.SEC, V.T))
+
+
 def _minmax(npop, name):
     def fn(x, y, tx, ty):
         ax, ay = abs(tx), abs(ty)
+        if ax in _TEMPORAL or ay in _TEMPORAL:
+            if ax != ay:
+                raise KError("type")
+            # the int64 view orders temporal values, nulls first
+            r = npop(np.asarray(x).view("i8"), np.asarray(y).view("i8"))
+            r = np.asarray(r, "i8").view(V.DTYPE[ax])
+            return r[()] if tx < 0 and ty < 0 else r
         if ax == 11 or ay == 11:
             if ax != ay:
                 raise KError("type")
@@ -74,6 +86,30 @@ greater.__doc__ = "x|y  greater (or for booleans)"
 def _cmp_prep(x, y, tx, ty):
     """Both operands in a comparable common form; returns (xa, ya, kind)."""
     ax, ay = abs(tx), abs(ty)
+    if ax in _TEMPORAL or ay in _TEMPORAL:
+        if ax in (10, 11) or ay in (10, 11):
+            raise KError("type")
+        # a point against a span: the point's time of day in the span's type (q)
+        if ax in _POINTS and ay in _SPANS or ay in _POINTS and ax in _SPANS:
+            try:
+                if ax in _POINTS:
+                    x, ax = temporal.convert(x, ax, ay), ay
+                else:
+                    y, ay = temporal.convert(y, ay, ax), ax
+            except KError:
+                pass            # a date or month: no time of day, compared as instants
+        kx, xa = temporal.compare_form(x, ax, ay) if ax in _TEMPORAL else (None, None)
+        ky, ya = temporal.compare_form(y, ay, ax) if ay in _TEMPORAL else (None, None)
+        if xa is None:
+            ky = "f" if ky == "f" or ax in V.FLOATS else ky
+            xa = to_type(x, ax, 9 if ky == "f" else 7)
+        if ya is None:
+            kx = "f" if kx == "f" or ay in V.FLOATS else kx
+            ya = to_type(y, ay, 9 if kx == "f" else 7)
+        k = "f" if "f" in (kx, ky) else "i"
+        if k == "f":
+            xa, ya = np.asarray(xa, np.float64), np.asarray(ya, np.float64)
+        return xa, ya, k
     if ax == 11 or ay == 11:
         if ax != ay:
             raise KError("type")
@@ -194,6 +230,8 @@ def _not(x, t):
         return _bool(_chars(x) == 0, t, t)
     if abs(t) in (8, 9):
         return _bool(np.asarray(x) == 0, t, t)
+    if abs(t) in _TEMPORAL:
+        return _bool(temporal.compare_form(x, abs(t), abs(t))[1] == 0, t, t)
     return _bool(np.asarray(x) == 0, t, t)
 
 
@@ -304,6 +342,8 @@ def _sort_key(x):
         return np.array(sorted(range(len(x)), key=lambda i: x[i]), dtype=np.int64)
     if t in (1, 4, 5, 6, 7):
         return np.argsort(x, kind="stable")
+    if t in _TEMPORAL:
+        return np.argsort(x.view("i8"), kind="stable")
     if t == 0:
         keys = [_py_key(v) for v in x]
         return np.array(sorted(range(len(x)), key=lambda i: keys[i]), dtype=np.int64)
@@ -324,6 +364,8 @@ def _py_key(v):
             return (0, -t, v)
         if t == -11:
             return (1, -t, v)
+        if -t in _TEMPORAL:
+            return (0, -t, int(np.asarray(v).view("i8")))
         return (0, -t, int(v) if t != -1 else int(bool(v)))
     if V.is_list(v):
         return (2, tuple(_py_key(i) for i in V.items(v)))

@@ -471,6 +471,8 @@ def _null(x, t):
         r = np.asarray(x, dtype=object) == ""
     elif a == 10:
         r = arr == b" "
+    elif a in V.TEMPORAL:
+        r = arr.view("i8") == V.NJ
     else:
         r = np.zeros(arr.shape, dtype=bool)
     return np.bool_(r) if t < 0 else np.asarray(r, dtype=bool)

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from .. import values as V
+from .. import temporal, values as V
 from ..errors import KError
 from ..values import KDict, KFunc, KTable, qtype
 from .registry import dyad, keyword, monad, takes_interp
@@ -19,11 +19,12 @@ INTS = V.INTS
 FLOATS = V.FLOATS
 NUMERIC = V.NUMERIC
 
-# types kapi does not have (yet): guid and the temporal types
-_NYI_CHARS = set("gpmdznuvt")
-_NYI_NAMES = {"guid", "timestamp", "month", "date", "datetime", "timespan",
-              "minute", "second", "time"}
-_NYI_CODES = {2, 12, 13, 14, 15, 16, 17, 18, 19}
+# types kapi does not have (yet): guid
+_NYI_CHARS = set("g")
+_NYI_NAMES = {"guid"}
+_NYI_CODES = {2}
+# parts of temporal values: `year$x ...
+_PARTS = {"year", "mm", "dd", "hh", "uu", "ss", "week"}
 
 
 # --------------------------------------------------------------------------
@@ -81,6 +82,8 @@ def _spec(x):
     if t == -11:
         if x == "":
             return "tok", S
+        if x in _PARTS:
+            return "part", x
         if x in V.TYPE_OF_NAME:
             return "cast", V.TYPE_OF_NAME[x]
         if x in _NYI_NAMES:
@@ -115,6 +118,8 @@ def dollar(x, y):
             return tok(n, y)
         if kind == "pad":
             return pad(n, y)
+        if kind == "part":
+            return _part(n, y)
         return y
     if tx in (8, 9) or (tx == 0 and x and all(qtype(i) in (8, 9) for i in x)):
         from .arith import mmu
@@ -151,6 +156,16 @@ def cast(t, y):
     a = abs(ty)
     if a == t:
         return y
+    if t in V.TEMPORAL or a in V.TEMPORAL:
+        if a == C and t in V.TEMPORAL:
+            raise KError("type")
+        if a == C:
+            y, a = _codes(y), X
+        if t == C:
+            raise KError("type")
+        if a == S or t == S:
+            raise KError("type")
+        return temporal.convert(y, a, t)
     if t == S:
         if a == C:
             return _sym_of(_bytes_of(y).strip(b" "))
@@ -167,6 +182,20 @@ def cast(t, y):
             return bytes([int(codes)])
         return codes.astype(np.uint8).view("S1")
     return _numcast(y, a, t)
+
+
+def _part(name, y):
+    """`year$x `mm$x ...: a part of temporal values (lists, dicts, tables map)."""
+    ty = qtype(y)
+    if ty == 0:
+        return V.collapse([_part(name, i) for i in y])
+    if ty == 99:
+        return KDict(y.keys, _part(name, y.values))
+    if ty == 98:
+        return KTable(y.names, [_part(name, c) for c in y.cols])
+    if abs(ty) not in V.TEMPORAL:
+        raise KError("type")
+    return temporal.part(y, name, abs(ty))
 
 
 def _codes(y):
@@ -236,10 +265,14 @@ def tok(t, y):
     not parse gives the typed null. Recursion stops at strings."""
     ty = qtype(y)
     if ty in (10, -10):
+        if t in V.TEMPORAL:
+            return temporal.tok1(_bytes_of(y), t)
         return _parse(t, _bytes_of(y))
     if ty == 0:
         if not y:
             return V.empty(t)
+        if t in V.TEMPORAL and all(type(i) is np.ndarray and i.dtype.kind == "S" for i in y):
+            return temporal.tok(y, t)
         return V.collapse([tok(t, i) for i in y])
     if ty == 99:
         return KDict(y.keys, tok(t, y.values))
@@ -346,6 +379,8 @@ def string(x, prec=DEFAULT_PRECISION):
         V.check_size(len(x), V.OBJSIZE)
     if t == 10:
         return [x[i:i + 1].copy() for i in range(len(x))]
+    if 11 < t < 20:
+        return temporal.string_bytes(x, t)
     if 0 < t < 20:
         return [string(i, prec) for i in V.items(x)]
     if t == 0:

@@ -155,6 +155,8 @@ def _sort_key_vec(c):
         return np.where(np.isnan(f), -np.inf, f), np.isnan(f)
     if t == V.C:
         return c.view(np.uint8).astype(np.int64)
+    if t in V.TEMPORAL:
+        return c.view(np.int64)        # nulls (NaT, int64 min) first
     if t == V.S:
         u, inv = np.unique(c.astype(str) if len(c) else np.array([], dtype=str), return_inverse=True)
         return inv.astype(np.int64)

@@ -29,6 +29,9 @@ KNOWN = {
     "kxdocs2_math.txt:843": "mdev of a dict of lists (row-wise)",
     # not yet: take of keyed-table rows by a table of keys
     "kxdocs2_tables.txt:76": "keys-table # keyed table",
+    # the page's example gives a datetime, its own table of result types (and
+    # subtract.md's example) a timestamp for date+time: kapi follows the table
+    "kxdocs3_temporal.txt:54": "date+time: the example (datetime) contradicts the type table (timestamp)",
 }
 
 
