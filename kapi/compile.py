@@ -316,12 +316,16 @@ def compile_item(expr, ctx):
 
 
 def compile_name(name, ctx, pos):
-    scope = ctx.scope
-    interp = ctx.interp
     if "." in name:
         t = _temporal_name(name, ctx, pos)
         if t is not None:
             return t
+    return _compile_name(name, ctx, pos)
+
+
+def _compile_name(name, ctx, pos):
+    scope = ctx.scope
+    interp = ctx.interp
     if ctx.sql:
         inner = _plain_name(name, ctx, pos, scope, interp)
         sqlstack = interp.sqlstack
@@ -347,15 +351,16 @@ def _temporal_name(name, ctx, pos):
     if not base or field not in temporal.PARTS:
         return None
     inner = compile_name(base, ctx, pos)
-    g = ctx.interp.globals
+    plain = _compile_name(name, ctx, pos)       # what the name is otherwise
 
     def part(env):
-        if name in g:
-            return g[name]
-        v = inner(env)
+        try:
+            v = inner(env)
+        except KError:
+            return plain(env)
         t = V.qtype(v)
         if abs(t) not in V.TEMPORAL:
-            raise KError(name, ctx.frame, pos + ctx.shift, ctx.interp.depth)
+            return plain(env)
         return temporal.part(v, field, t)
     return part
 

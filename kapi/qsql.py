@@ -30,7 +30,10 @@ def _phrase(expr, sctx, keywords):
             and terms[1][1][0] == "colon" and not terms[1][2]):
         name = terms[0][1][1]
         return name, name, compile_expr(("expr", terms[2:]), sctx)
-    return None, column_name(terms, keywords) or "x", compile_expr(expr, sctx)
+    implicit = column_name(terms, keywords) or "x"
+    if "." in implicit[1:]:
+        implicit = implicit.rsplit(".", 1)[1]     # q: select time.minute names the column minute
+    return None, implicit, compile_expr(expr, sctx)
 
 
 def column_name(terms, keywords):

@@ -21,6 +21,7 @@ Arithmetic, comparison and casts work on raw values (:func:`to_raw`,
 literals and tok are :func:`parse_literal` and :func:`tok`.
 """
 
+import operator
 import re
 import time as _time
 
@@ -721,12 +722,23 @@ def _tok_one(s, t):
     return -r if neg else r
 
 
+_DTYPE_OF = operator.attrgetter("dtype")
+_S1 = {np.dtype("S1")}
+
+
 def tok(strings, t):
     """Read each string of a list (Python list of char vectors) as type t:
-    a vector of type t, null where the text is not of the type's form."""
+    a vector of type t, null where the text is not of the type's form;
+    None when an item is not a string."""
     n = len(strings)
     if n == 0:
         return np.empty(0, DTYPE[t])
+    try:
+        # one pass in C over the items: all char vectors?
+        if set(map(_DTYPE_OF, strings)) != _S1:
+            return None
+    except AttributeError:
+        return None
     if t == D:
         r = _tok_dates(strings)
         if r is not None:
@@ -759,40 +771,53 @@ def _assemble(vals, t):
 
 def _tok_dates(strings):
     """The vectorised path of "D"$: every string 10 chars yyyy.mm.dd or
-    yyyy-mm-dd, or 8 digits yyyymmdd; None (use the general path) otherwise."""
-    lens = np.fromiter(map(len, strings), np.int64, len(strings))
-    w = int(lens[0])
-    if w not in (8, 10) or (lens != w).any():
+    yyyy-mm-dd, or 8 digits yyyymmdd; None (use the general path) otherwise.
+    Digits become numbers by byte arithmetic, a date its day count by the
+    civil-calendar formula; impossible dates are null."""
+    n = len(strings)
+    lens = set(map(len, strings))
+    if len(lens) != 1:
         return None
-    try:
-        b = np.concatenate(strings)
-    except (ValueError, TypeError):
+    w = lens.pop()
+    if w not in (8, 10):
         return None
-    if b.dtype != np.dtype("S1"):
-        return None
-    b = b.view(np.uint8).reshape(-1, w)
+    b = np.frombuffer(b"".join(strings), np.uint8).reshape(n, w)
+    # column by column in bytes: cheap strided passes, no n×w int copies
+    cols = (0, 1, 2, 3, 5, 6, 8, 9) if w == 10 else range(8)
+    z = [b[:, c] - np.uint8(48) for c in cols]      # digits 0..9; anything else wraps above
+    ok = z[0] < 10
+    for c in z[1:]:
+        ok &= c < 10
     if w == 10:
-        digits = b[:, [0, 1, 2, 3, 5, 6, 8, 9]]
-        seps = b[:, [4, 7]]
-        ok = ((digits >= 48) & (digits <= 57)).all(1) & ((seps == 46) | (seps == 45)).all(1) \
-            & (seps[:, 0] == seps[:, 1])
-        iso = b.copy()
-        iso[:, 4] = iso[:, 7] = 45
-    else:
-        ok = ((b >= 48) & (b <= 57)).all(1)
-        iso = np.empty((len(b), 10), np.uint8)
-        iso[:, 0:4], iso[:, 5:7], iso[:, 8:10] = b[:, 0:4], b[:, 4:6], b[:, 6:8]
-        iso[:, 4] = iso[:, 7] = 45
+        s1, s2 = b[:, 4], b[:, 7]
+        ok &= ((s1 == 46) | (s1 == 45)) & (s1 == s2)
+    i16 = np.int16
+    y = ((z[0].astype(i16) * 10 + z[1]) * 10 + z[2]) * 10 + z[3]
+    m = z[4] * np.uint8(10) + z[5]
+    dd = z[6] * np.uint8(10) + z[7]
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    mi = np.minimum(m, 13)
+    ok &= (mi >= 1) & (mi <= 12) & (dd >= 1) & (dd <= _MDAYS[mi] + (leap & (m == 2)))
+    out = _days_from_civil(y, m, dd)
     if not ok.all():
-        iso[~ok] = np.frombuffer(b"2000-01-01", np.uint8)
-    try:
-        d = iso.view("S10").ravel().astype("M8[D]")
-    except ValueError:
-        return None             # an impossible date somewhere: the general path says which
-    if not ok.all():
-        d = d.copy()
-        d[~ok] = np.datetime64("NaT")
-    return d
+        out = np.where(ok, out, NAT)
+    return out.view(DTYPE[D])
+
+
+_MDAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0], np.uint8)
+
+
+def _days_from_civil(y, m, d):
+    """Days since 1970.01.01 of proleptic Gregorian dates (int arrays; years
+    0..9999, so no era arithmetic is needed below year 0)."""
+    y = y.astype(np.int32) - (m <= 2)
+    m = m.astype(np.int32)
+    mp = np.where(m > 2, m - 3, m + 9)
+    doy = (153 * mp + 2) // 5 + d - 1
+    # days from 0000.03.01 (a leap-year cycle start), y >= -1 here
+    y = y + 400
+    days = y * 365 + y // 4 - y // 100 + y // 400 + doy
+    return days.astype(np.int64) - 719468 - 146097
 
 
 # --------------------------------------------------------------------------

@@ -271,8 +271,10 @@ def tok(t, y):
     if ty == 0:
         if not y:
             return V.empty(t)
-        if t in V.TEMPORAL and all(type(i) is np.ndarray and i.dtype.kind == "S" for i in y):
-            return temporal.tok(y, t)
+        if t in V.TEMPORAL:
+            r = temporal.tok(y, t)      # None unless every item is a string
+            if r is not None:
+                return r
         return V.collapse([tok(t, i) for i in y])
     if ty == 99:
         return KDict(y.keys, tok(t, y.values))

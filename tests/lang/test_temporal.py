@@ -435,3 +435,33 @@ def test_representation():
     x = TM.from_raw(np.array([1, V.NULL_INT[V.I], V.INF_INT[V.I]]), TM.D)
     assert TM.to_raw(x, TM.D).tolist() == [1, V.NULL_INT[V.I], V.INF_INT[V.I]]
     assert V.qtype(V.null_of(14)) == -14 and V.qtype(V.inf_of(12)) == -12
+
+
+def test_select_names_a_part_column_by_its_field(q):
+    q.eval("t:([]time:09:30:00 09:41:00;size:1 2)")
+    r = q.eval("select time.minute from t")
+    assert r.names == ("minute",)
+    assert show(q, "exec time.minute from t") == "09:30 09:41"
+
+
+def test_tok_list_with_a_non_string_is_a_type_error(q):
+    with pytest.raises(KError) as e:
+        q.eval('"D"$("2024.01.02";1 2)')
+    assert e.value.args[0] == "type"
+    with pytest.raises(KError):
+        q.eval('"D"$(`a;"2024.01.02")')
+
+
+def test_tok_calendar_checks_match_datetime(q):
+    # the vectorised path's own calendar (leap years, month lengths) against datetime
+    cand = ["%04d.%02d.%02d" % (y, m, d) for y in (1900, 2000, 2023, 2024, 2100)
+            for m in range(0, 14) for d in (0, 1, 28, 29, 30, 31, 32)]
+    q.eval("s:(%s)" % ";".join('"%s"' % c for c in cand))
+    got = q.eval('"D"$s').view("i8")
+
+    def oracle(c):
+        try:
+            return (dt.date(int(c[:4]), int(c[5:7]), int(c[8:])) - dt.date(1970, 1, 1)).days
+        except ValueError:
+            return -2**63
+    assert got.tolist() == [oracle(c) for c in cand]
