@@ -295,6 +295,9 @@ def _div(x, y, tx, ty):
     # the result keeps x's type, except that boolean, byte, short, char and
     # real give int and float (q's table); chars divide by their codes
     ax, ay = abs(tx), abs(ty)
+    if ax in _TEMPORAL and ay in _DIV_TYPE:
+        # a temporal x keeps its type: its q value divided (2014.10.13 div 365)
+        return temporal.from_raw(_div(temporal.to_raw(x, ax), y), ax, atom=tx < 0 and ty < 0)
     if ax not in _DIV_TYPE or ay not in _DIV_TYPE:
         raise KError("type")
     rt = _DIV_TYPE[ax]
@@ -307,9 +310,10 @@ def _div(x, y, tx, ty):
         res = _floor(_wrap(r, 9, both_atoms))
         return to_type(res, 7, rt) if rt != 7 else res
     xa, ya = to_type(x, ax, 7), to_type(y, ay, 7)
+    nul = V.NULL_INT[7]
     with np.errstate(all="ignore"):
         r = np.floor_divide(xa, np.where(np.asarray(ya) == 0, 1, ya))
-        r = np.where(np.asarray(ya) == 0, V.NULL_INT[7], r)
+        r = np.where((np.asarray(ya) == 0) | (np.asarray(xa) == nul) | (np.asarray(ya) == nul), nul, r)
     res = _wrap(r, 7, both_atoms)
     return to_type(res, 7, rt) if rt != 7 else res
 

@@ -46,6 +46,10 @@ def test_console(q, src, out):
     ("1b div 1", "1i"),
     ("(10;20 30)div(3 4; -5)", "3  2"),
     ("`a div 2", "'type"),
+    ("2014.10.13 div 365", "2000.01.15"),      # temporal x keeps its type (KX div.md)
+    ("0Nd div 2", "0Nd"),
+    ("0N 7i div 2", "0N 3i"),
+    ("7 div 0N", "0N"),
 ])
 def test_div_types(q, src, out):
     assert q.console(src).split("\n")[0].rstrip() == out
