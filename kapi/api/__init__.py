@@ -29,7 +29,7 @@ from .base import VERBS, torch, verb  # noqa: F401  (the package's API)
 def load_all():
     """Import every k-api module so their verbs register; the verb table."""
     from . import (registry, attrs, tensor, module, loss, help, opt, step, clip,  # noqa: F401
-                   schedule, dist, math_pointwise, math_reduce)
+                   schedule, dist, math_pointwise, math_reduce, model, train)
     return VERBS
 
 

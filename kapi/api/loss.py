@@ -175,6 +175,9 @@ loss(ptr;output;target)  the loss as a tensor pointer."""
         obj = find(reg, x)
         if isinstance(obj, LossObj):
             return obj.definition(ALLOPTIONS)
+        lo = getattr(obj, "lossobj", None)
+        if callable(lo):                        # loss m: a new pointer to a model's loss
+            return new(reg, lo())
         raise KError("loss: not implemented for " + obj.cls)
     if type(x) is list and x:
         if qtype(x[0]) == -11:
