@@ -538,10 +538,15 @@ def truth(v, ctx, pos):
 
 
 def compile_cond(prim, ctx):
-    parts = [compile_expr(e, ctx) for e in prim[1]]
     pos = prim[-1]
+    if len(prim[1]) == 2:
+        # $[x;y] is the verb $ applied to two arguments; $[;y] projects it
+        args = [compile_item(e, ctx) for e in prim[1]]
+        dollar = ctx.interp.prims["$"]
+        g = guard(call, ctx, pos)
+        return lambda env: g(dollar, [a(env) for a in args[::-1]][::-1])
+    parts = [compile_expr(e, ctx) for e in prim[1]]
     if len(parts) < 3:
-        # $[c;t] is not valid q; treat [x;y] as cast-like error
         raise KError("parse", ctx.frame, pos + ctx.shift)
     pairs = [(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
     other = parts[-1] if len(parts) % 2 else (lambda env: None)
@@ -616,7 +621,7 @@ def _scan_lambda(body):
             kind = prim[0]
             if kind == "name":
                 nm = prim[1]
-                if not in_sql and nm in ("x", "y", "z"):
+                if in_sql != "sql" and nm in ("x", "y", "z"):   # q counts them in ([]..), not in qSQL
                     implicit = max(implicit, "xyz".index(nm) + 1)
                 if k + 1 < len(terms) and terms[k + 1][1][0] in ("colon", "verbassign") and not in_sql \
                         and "." not in nm:
@@ -627,13 +632,13 @@ def _scan_lambda(body):
             elif kind == "control":
                 walk_exprs(prim[2], in_sql)
             elif kind == "table":
-                walk_exprs(prim[1], True)
-                walk_exprs(prim[2], True)
+                walk_exprs(prim[1], in_sql or True)
+                walk_exprs(prim[2], in_sql or True)
             elif kind == "sql":
                 _, _, cols, by, frm, where, _ = prim
                 for part in (cols, by, where):
                     if part:
-                        walk_exprs(part, True)
+                        walk_exprs(part, "sql")
                 walk_expr(frm, in_sql)
             for post in t[2]:
                 if post[0] == "args":

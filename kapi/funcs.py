@@ -64,6 +64,8 @@ class Prim(KFunc):
         if n == 2 and self.dyad:
             return self.dyad(args[0], args[1])
         if n == 1:
+            if self.dyad is None and self.monad is not None:
+                return self.monad(args[0])      # a k unary form (|:) applies
             return Projection(self, args + [ELIDED])
         if n == 3 and self.triad:
             return self.triad(*args)
@@ -226,6 +228,11 @@ class Composition(KFunc):
         return "'[" + _fs1(self.f, prec) + ";" + _fs1(self.g, prec) + "]"
 
     def call(self, args):
+        # fewer arguments than g takes (or an elided one) project the
+        # composition, as q does: edist2:enorm2 (-)::; edist2[X] is a function
+        if _elided(args) or (len(args) < self.rank if not isinstance(self.g, Prim)
+                             else len(args) == 1 and self.g.dyad is not None):
+            return Projection(self, args + [ELIDED] * (self.rank - len(args)))
         return apply1(self.f, call(self.g, args))
 
 
@@ -331,6 +338,8 @@ def index(x, i):
             return KTable(x.names, [index(c, idx) for c in x.cols])
         if ti == 0:
             return [index(x, j) for j in i]
+        if ti == 99 and not isinstance(i.keys, KTable):
+            return KDict(i.keys, index(x, i.values))    # t d: each value of d indexes t
         raise KError("type")
     tx = V.qtype(x)
     if tx < 0:
@@ -408,6 +417,11 @@ def _dict_index(d, i, ti):
     tk = V.qtype(keys)
     if (tk == 11) != (ti in (-11, 11)) and tk > 0 and ti != 0 and ti != 98:
         raise KError("type")
+    if type(d) is V.StepDict and 0 < tk < 20 and tk != 11 and -20 < ti < 20 and ti != 0:
+        # the last key not above i (none: the null item)
+        pos = np.searchsorted(keys, i, side="right") - 1
+        pos = np.where(pos < 0, len(keys), pos).astype(np.int64)
+        return index(d.values, pos if ti > 0 else pos[()])
     pos = find(keys, i)
     vals = d.values
     if isinstance(vals, KTable):

@@ -160,6 +160,13 @@ class KDict:
         return "KDict(%r, %r)" % (self.keys, self.values)
 
 
+class StepDict(KDict):
+    """A dictionary with the sorted attribute (`s#d): a key between two of
+    its keys finds the value of the lower one (a step function)."""
+
+    __slots__ = ()
+
+
 class KTable:
     """A q table: column ``names`` (a tuple of str) and ``cols`` (a list of
     equal-length vectors or general lists)."""

@@ -12,7 +12,7 @@ from ..values import KDict, KTable, qtype
 from .arith import _floor, first
 from .atomic import INTLIKE, _RANK, _hk, _int, _keyed2, _scan, _wrap, atomic1, atomic2, to_type
 from ..match import find, krank, match  # noqa: F401  (find is the engine of ?)
-from .registry import dyad, keyword, monad, takes_interp
+from .registry import dyad, keyword, monad, takes_interp, triad
 
 
 # --------------------------------------------------------------------------
@@ -112,6 +112,26 @@ def query(interp, x, y):
     return find(x, y)
 
 
+@triad("?")
+def vcond(b, x, y):
+    """?[b;x;y]  vector conditional: x where b is true, y where it is false."""
+    if qtype(b) != 1 and qtype(b) != -1:
+        raise KError("type")
+    if qtype(b) == -1:
+        return x if b else y
+    n = len(b)
+    for v in (x, y):
+        if qtype(v) >= 0 and (V.count(v) != n or qtype(v) >= 98):
+            raise KError("length" if qtype(v) < 98 else "type")
+    tx, ty = qtype(x), qtype(y)
+    if abs(tx) == abs(ty) and 0 < abs(tx) < 20 and abs(tx) != 11:
+        xa = np.asarray(x)
+        return np.where(b, xa, np.asarray(y)).astype(xa.dtype)
+    xs = V.items(x) if tx >= 0 else [x] * n
+    ys = V.items(y) if ty >= 0 else [y] * n
+    return V.collapse([xi if bi else yi for bi, xi, yi in zip(b.tolist(), xs, ys)])
+
+
 # --------------------------------------------------------------------------
 # take
 
@@ -143,7 +163,9 @@ def take(x, y):
             if type(y) is np.ndarray:
                 return np.full(abs(n), V.null_of(qtype(y)), dtype=y.dtype) if qtype(y) != 11 \
                     else V.syms([""] * abs(n))
-            return []
+            # the null of a general list is the empty list: 4#() is (();();();())
+            V.check_size(abs(n), V.OBJSIZE)
+            return [[] for _ in range(abs(n))]
         if type(y) is not np.ndarray:
             V.check_size(abs(n), 48)      # the index list and the item references
         elif n >= 0:
@@ -192,6 +214,8 @@ def take(x, y):
         V.check_size(total)
         data = take(np.int64(total), flat)
         return _reshape(data, dims)
+    if tx == -11 and x in ("s", "u", "p", "g"):
+        return _attribute(x, y)
     if tx == 11 or tx == -11:
         keys = V.enlist(x) if tx == -11 else x
         if ty == 98:
@@ -205,6 +229,27 @@ def take(x, y):
         from ..funcs import index
         return KDict(x, index(y, x))
     raise KError("type")
+
+
+def _attribute(a, y):
+    """`s#y `u#y `p#y `g#y: attributes are not kept (attr answers `), but
+    `s# checks order and `u# uniqueness as q does, and `s# makes a
+    dictionary a step function."""
+    ty = qtype(y)
+    if ty < 0 or ty >= 100:
+        raise KError("type")
+    v = y.keys if ty == 99 else y
+    if isinstance(v, KTable) or ty == 98:
+        return y
+    if a == "s" and V.count(v) > 1:
+        # general lists are taken as given
+        if type(v) is np.ndarray and not bool(np.all(v[1:] >= v[:-1])):
+            raise KError("s-fail")
+    if a == "u" and V.count(v) != V.count(distinct(v)):
+        raise KError("u-fail")
+    if a == "s" and ty == 99:
+        return V.StepDict(y.keys, y.values)
+    return y
 
 
 def index_range(v, a, b):
@@ -672,10 +717,48 @@ def next_(x):
 
 
 @keyword("prev")
-def prev(x):
-    """prev x  each item replaced by its predecessor."""
+def prev(x, *y):
+    """prev x  each item replaced by its predecessor; prev[s;x] starts with s."""
     from ..funcs import index
+    if y:
+        if len(y) > 1:
+            raise KError("rank")
+        s, x = x, y[0]
+        if qtype(x) <= 0 or qtype(x) >= 98:
+            raise KError("type")
+        return join(s, index(x, np.arange(0, V.count(x) - 1, dtype=np.int64)))
     return index(x, np.arange(-1, V.count(x) - 1, dtype=np.int64))
+
+
+def _bin_search(x, y, side):
+    tx, ty = qtype(x), qtype(y)
+    if tx <= 0 or tx >= 20 or ty == 0 or abs(ty) >= 20:
+        raise KError("type")
+    if (tx in (10, 11)) != (abs(ty) in (10, 11)) or (tx == 11) != (abs(ty) == 11):
+        raise KError("type")
+    xs, ys = x, np.asarray(y)
+    if tx == 1:
+        xs = x.astype(np.int8)
+        ys = ys.astype(np.int8)
+    r = np.searchsorted(xs, ys, side=side)
+    if side == "right":
+        r = r - 1
+    r = np.asarray(r, dtype=np.int64)
+    return r if ty > 0 else np.int64(r[()])
+
+
+@keyword("bin", 2, infix=True)
+def bin_(x, y):
+    """x bin y  for sorted x, the index of the last item of x not above y
+    (-1 if y is below them all)."""
+    return _bin_search(x, y, "right")
+
+
+@keyword("binr", 2, infix=True)
+def binr(x, y):
+    """x binr y  for sorted x, the index of the first item of x not below y
+    (count x if y is above them all)."""
+    return _bin_search(x, y, "left")
 
 
 @keyword("cross", 2, infix=True)
