@@ -12,21 +12,16 @@ import sys
 
 import numpy as np
 
+from . import temporal
 from . import values as V
-from .errors import KError
 from .namespace import Namespace
 
 VERSION = 4.1          # .z.K (and .Q.k): the q version kapi follows
 
-# The clock values belong to the temporal types (kapi/temporal.py, `now`):
-# until they exist, reading them is 'nyi.  To plug them in, set
-# ``dotz.NOW = now`` (a function of the code "p" "P" "d" ... giving the atom).
+# The clock values come from the temporal types (kapi/temporal.py, `now`);
+# .z.k, the release date kapi answers as, is a date atom.
 CLOCKS = ("p", "P", "d", "D", "t", "T", "n", "N", "z", "Z")
-NOW = None
-# .z.k, the release date, is a date atom: set ``dotz.DATE`` to a function
-# (year, month, day) -> date atom to have it.
 DATES = ("k",)
-DATE = None
 RELEASE = (2024, 10, 18)
 
 
@@ -99,13 +94,10 @@ class ZSpace(Namespace):
                 self.interp.caps.require(cap)
             return fn(self.interp)
         if key in CLOCKS:
-            if NOW is None:
-                raise KError("nyi: .z.%s needs the temporal types" % key)
-            return NOW(key)
+            return temporal.now(key)
         if key in DATES:
-            if DATE is None:
-                raise KError("nyi: .z.%s needs the temporal types" % key)
-            return DATE(*RELEASE)
+            return temporal.from_raw(np.datetime64("%04d-%02d-%02d" % RELEASE, "D")
+                                     .astype(np.int64) - temporal.OFFSET[V.D], V.D, atom=True)
         raise KeyError(key)
 
 

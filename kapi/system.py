@@ -1,6 +1,7 @@
 """System commands: \\l \\t \\ts \\c \\P \\S \\g \\cd \\d \\v \\f \\a \\x \\w \\\\ (and `system`)."""
 
 import os
+import re
 import time
 import tracemalloc
 
@@ -21,6 +22,9 @@ def system_command(interp, cmd):
         return None
     name, _, rest = cmd.partition(" ")
     rest = rest.strip()
+    if not (name.startswith("t") or rest.startswith("/")):
+        # a trailing " /" comment, as after any q line (\d .ns / comment)
+        rest = re.split(r"\s/", rest, maxsplit=1)[0].rstrip() if re.search(r"\s/", rest) else rest
     if name.startswith("t:") or name.startswith("ts:") or name in ("t", "ts"):
         return _timer(interp, name, rest)
     if name == "c":
