@@ -131,8 +131,8 @@ def test_sharded_trains_as_unsharded(q, name):
     sa, sb = q.eval("state oa"), q.eval("state ob")
     assert list(sa.keys) == list(sb.keys)
     assert q.console("(state[oa]`options)~state[ob]`options") == "1b"
-    assert q.console("(`pointer _ state[oa]`parms)[`parmgroup`module`name`size]~"
-                     "(`pointer _ state[ob]`parms)`parmgroup`module`name`size") == "1b"
+    assert q.console("((enlist`pointer) _ state[oa]`parms)[`parmgroup`module`name`size]~"
+                     "((enlist`pointer) _ state[ob]`parms)`parmgroup`module`name`size") == "1b"
     assert kclose(q.eval("(state oa)[`parms]`buffers"), q.eval("(state ob)[`parms]`buffers"))
     for attr in ("size", "tensorcount", "elements", "bytes"):
         assert q("%s oa" % attr) == q("%s ob" % attr), attr
