@@ -718,26 +718,18 @@ def _fold(cts, ctx):
     last = cts[-1]
     i = n - 1
     functional = False
-    if last.kind == VERB:
-        # dangling verb: a projection (`2*`) or the verb itself; what is to
-        # its left composes with it
-        if n >= 2 and cts[-2].kind == NOUN:
-            right = _projection(last, cts[-2], ctx)
-            i = n - 3
+    # a dangling function: a verb at the end (`2*` projects, `count each`
+    # composes), or the function before a closing `::` (sum abs:: is
+    # '[sum;abs]; sum (<>):: keeps <>'s rank); what is to its left composes
+    end = n - 2 if last.kind == DCOLON and n >= 2 else n - 1
+    if end < n - 1 or last.kind == VERB:
+        f = cts[end]
+        if f.kind == VERB and end >= 1 and cts[end - 1].kind == NOUN:
+            right = _projection(f, cts[end - 1], ctx)
+            i = end - 2
         else:
-            right = last.fn
-            i = n - 2
-        functional = True
-    elif last.kind == DCOLON and n >= 2:
-        # a chain ending in `::` is the composition of its functions:
-        # sum abs:: is '[sum;abs]; sum (<>):: keeps <>'s rank
-        prev = cts[-2]
-        if prev.kind == VERB and n >= 3 and cts[-3].kind == NOUN:
-            right = _projection(prev, cts[-3], ctx)
-            i = n - 4
-        else:
-            right = prev.fn
-            i = n - 3
+            right = f.fn
+            i = end - 1
         functional = True
     elif last.kind in (COLON, VASSIGN):
         if n >= 2 and cts[-2].kind == NOUN and last.kind == VASSIGN:
