@@ -8,7 +8,7 @@ terms folded right to left: no precedence, long right scope.
 
 import numpy as np
 
-from . import temporal, values as V
+from . import values as V
 from .errors import KError
 from .iterators import Derived
 from .funcs import (ELIDED, _elided, Builtin, Composition, Lambda, Prim,
@@ -316,14 +316,6 @@ def compile_item(expr, ctx):
 
 
 def compile_name(name, ctx, pos):
-    if "." in name:
-        t = _temporal_name(name, ctx, pos)
-        if t is not None:
-            return t
-    return _compile_name(name, ctx, pos)
-
-
-def _compile_name(name, ctx, pos):
     scope = ctx.scope
     interp = ctx.interp
     if ctx.sql:
@@ -339,30 +331,6 @@ def _compile_name(name, ctx, pos):
             return inner(env)
         return sqlname
     return _plain_name(name, ctx, pos, scope, interp)
-
-
-def _temporal_name(name, ctx, pos):
-    """The temporal hooks of dotted names: the clock .z.p .z.d ... (a table
-    the namespace code can adopt) and parts x.year x.mm ... of a temporal value."""
-    if name in temporal.CLOCK:
-        code = name[3]
-        return lambda env: temporal.now(code)
-    base, _, field = name.partition(".")
-    if not base or field not in temporal.PARTS:
-        return None
-    inner = compile_name(base, ctx, pos)
-    plain = _compile_name(name, ctx, pos)       # what the name is otherwise
-
-    def part(env):
-        try:
-            v = inner(env)
-        except KError:
-            return plain(env)
-        t = V.qtype(v)
-        if abs(t) not in V.TEMPORAL:
-            return plain(env)
-        return temporal.part(v, field, t)
-    return part
 
 
 def _plain_name(name, ctx, pos, scope, interp):
@@ -431,7 +399,7 @@ def _dotted_name(name, ctx, pos, scope, interp):
         parts = name.split(".")
         if not all(parts):
             raise KError("parse", ctx.frame, pos + ctx.shift)
-        base = _plain_name(parts[0], ctx, pos, scope, interp)
+        base = compile_name(parts[0], ctx, pos)     # a local, a global or (in qSQL) a column
         more = parts[1:]
     if not more:
         def dotted1(env):

@@ -15,7 +15,7 @@ Past the namespaces, each further part is field access on a value
 
 import numpy as np
 
-from . import values as V
+from . import temporal, values as V
 from .errors import KError
 from .values import KDict
 
@@ -42,7 +42,8 @@ class Namespace(dict):
 def field(v, name):
     """The field ``name`` of value ``v``: the ``x.name`` of a dotted name
     whose base is a value rather than a namespace.  A dictionary is indexed
-    by the symbol (a missing key gives the null, as indexing does)."""
+    by the symbol (a missing key gives the null, as indexing does); a
+    temporal value gives its part (x.year, x.minute)."""
     if isinstance(v, Namespace):
         try:
             return v[name]
@@ -51,7 +52,9 @@ def field(v, name):
     if isinstance(v, KDict):
         from .funcs import index
         return index(v, name)
-    # temporal values (x.year, x.minute, ...) get their parts here
+    t = V.qtype(v)
+    if abs(t) in V.TEMPORAL and name in temporal.PARTS:      # x.year x.minute ...
+        return temporal.part(v, name, t)
     raise KError("type")
 
 

@@ -823,9 +823,6 @@ def _days_from_civil(y, m, d):
 # --------------------------------------------------------------------------
 # the clock: .z.p .z.d ...
 
-CLOCK = frozenset(".z." + c for c in "pPdDtTnNzZ")
-
-
 def now(code, local_offset=None):
     """The clock as q's .z.<code>: p P (timestamp), d D (date), t T (time),
     n N (timespan), z Z (datetime); lower case is UTC, upper case local."""
